@@ -1,0 +1,82 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"strconv"
+	"sync/atomic"
+	"time"
+)
+
+// forwarder relays requests to other nodes with httputil.ReverseProxy. Each
+// request carries its target in its context.
+type forwarder struct {
+	proxy     *httputil.ReverseProxy
+	transport *http.Transport
+	isolated  atomic.Bool
+}
+
+type forwardTarget struct{}
+
+func newForwarder(nodeID string) *forwarder {
+	f := &forwarder{}
+	dialer := &net.Dialer{Timeout: 2 * time.Second, KeepAlive: 30 * time.Second}
+	f.transport = &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if f.isolated.Load() {
+				return nil, &net.OpError{Op: "dial", Net: network, Err: errors.New("node " + nodeID + " is isolated")}
+			}
+			return dialer.DialContext(ctx, network, addr)
+		},
+		MaxIdleConnsPerHost: 64,
+		IdleConnTimeout:     90 * time.Second,
+	}
+	f.proxy = &httputil.ReverseProxy{Rewrite: rewrite, Transport: f.transport, ErrorHandler: proxyError}
+	return f
+}
+
+func rewrite(pr *httputil.ProxyRequest) {
+	target := pr.In.Context().Value(forwardTarget{}).(string)
+	pr.Out.URL.Scheme = "http"
+	pr.Out.URL.Host = target
+	pr.Out.Host = target
+	hops, _ := strconv.Atoi(pr.In.Header.Get(HeaderForwarded))
+	pr.Out.Header.Set(HeaderForwarded, strconv.Itoa(hops+1))
+	pr.SetXForwarded()
+}
+
+// forward relays r, with body in place of its (already read) body, to target.
+func (f *forwarder) forward(w http.ResponseWriter, r *http.Request, target string, body []byte) {
+	out := r.WithContext(context.WithValue(r.Context(), forwardTarget{}, target))
+	out.Body = io.NopCloser(bytes.NewReader(body))
+	out.ContentLength = int64(len(body))
+	f.proxy.ServeHTTP(w, out)
+}
+
+// proxyError answers a failed relay: unavailable when the request cannot
+// have reached the target (it was never sent, or it only reads), and
+// indeterminate for a write that may have been applied there.
+func proxyError(w http.ResponseWriter, r *http.Request, err error) {
+	target, _ := r.Context().Value(forwardTarget{}).(string)
+	var op *net.OpError
+	neverSent := errors.As(err, &op) && op.Op == "dial"
+	if neverSent || r.Method == http.MethodGet || r.Method == http.MethodHead {
+		writeError(w, Errorf(ErrUnavailable, "forwarding to %s: %v", target, err))
+		return
+	}
+	writeError(w, Errorf(ErrIndeterminate, "forwarded write to %s: %v", target, err))
+}
+
+func (f *forwarder) setIsolated(isolated bool) {
+	f.isolated.Store(isolated)
+	if isolated {
+		f.transport.CloseIdleConnections()
+	}
+}
+
+func (f *forwarder) close() { f.transport.CloseIdleConnections() }

@@ -1,0 +1,150 @@
+package node
+
+import (
+	"bytes"
+	"cmp"
+	"slices"
+
+	"github.com/hashicorp/raft"
+)
+
+// Apply applies one committed log entry and returns an *ApplyResponse; it
+// never panics on bad input. A command that cannot be decoded, or that reuses
+// an idempotency key for different content, is answered with Err and changes
+// nothing. A command whose idempotency key was applied before (and has not
+// expired) answers with the first Result without applying again. Otherwise
+// the compares choose a branch whose ops apply in order, and every key
+// written gets the log index as its mod revision. An empty command changes
+// nothing. In every case the applied index advances to l.Index.
+func (f *FSM) Apply(l *raft.Log) any {
+	var resp *ApplyResponse
+	if l.Type != raft.LogCommand {
+		resp = &ApplyResponse{}
+	} else if cmd, err := DecodeCommand(l.Data); err != nil {
+		resp = &ApplyResponse{Err: err}
+	} else {
+		f.mu.Lock()
+		resp = f.applyCommand(l.Index, cmd)
+		f.mu.Unlock()
+	}
+	f.setApplied(l.Index)
+	return resp
+}
+
+// StoreConfiguration records that the configuration entry at index was
+// applied; the state machine keeps nothing else of it.
+func (f *FSM) StoreConfiguration(index uint64, _ raft.Configuration) {
+	f.setApplied(index)
+}
+
+// applyCommand applies cmd at index, honouring its idempotency key. The
+// caller holds the write lock.
+func (f *FSM) applyCommand(index uint64, cmd *Command) *ApplyResponse {
+	f.dedup.expire(index)
+	if cmd.IdempotencyKey == "" {
+		return &ApplyResponse{Result: f.execute(index, cmd)}
+	}
+	var hash uint64
+	hash, f.scratch = commandHash(f.scratch, cmd)
+	if rec, ok := f.dedup.lookup(cmd.IdempotencyKey); ok {
+		if rec.hash != hash {
+			return &ApplyResponse{Err: Errorf(ErrBadRequest,
+				"idempotency key %q reused for a different request", cmd.IdempotencyKey)}
+		}
+		return &ApplyResponse{Result: cloneResult(rec.result)}
+	}
+	res := f.execute(index, cmd)
+	f.dedup.insert(&dedupRecord{key: cmd.IdempotencyKey, index: index, hash: hash, result: cloneResult(res)})
+	return &ApplyResponse{Result: res}
+}
+
+// cloneResult returns r with its own Results slice, so that a caller changing
+// the Result it was answered does not change the stored record.
+func cloneResult(r Result) Result {
+	r.Results = slices.Clone(r.Results)
+	return r
+}
+
+// execute evaluates cmd's compares and applies the branch they choose.
+func (f *FSM) execute(index uint64, cmd *Command) Result {
+	ok := true
+	for i := range cmd.Compares {
+		ok = ok && f.holds(&cmd.Compares[i])
+	}
+	ops := cmd.Success
+	if !ok {
+		ops = cmd.Failure
+	}
+	res := Result{Revision: index, Succeeded: ok}
+	if len(ops) > 0 {
+		res.Results = make([]OpResult, len(ops))
+	}
+	for i := range ops {
+		res.Results[i] = f.applyOp(index, &ops[i])
+	}
+	return res
+}
+
+// holds reports whether compare c holds against the current state. An absent
+// key has revisions and version 0 and a nil value.
+func (f *FSM) holds(c *Compare) bool {
+	e, _ := f.tree.Get(Entry{Key: c.Key})
+	var r int
+	switch c.Target {
+	case TargetMod:
+		r = cmp.Compare(e.ModRevision, c.Number)
+	case TargetCreate:
+		r = cmp.Compare(e.CreateRevision, c.Number)
+	case TargetVersion:
+		r = cmp.Compare(e.Version, c.Number)
+	case TargetValue:
+		r = bytes.Compare(e.Value, c.Value)
+	default:
+		return false
+	}
+	return relationHolds(c.Op, r)
+}
+
+// relationHolds reports whether op holds for a comparison result r
+// (negative: less, zero: equal, positive: greater).
+func relationHolds(op CompareOp, r int) bool {
+	switch op {
+	case CmpEqual:
+		return r == 0
+	case CmpNotEqual:
+		return r != 0
+	case CmpLess:
+		return r < 0
+	case CmpGreater:
+		return r > 0
+	}
+	return false
+}
+
+// applyOp applies one op at index. For an absent key a get or delete answers
+// Found false and a zero Entry.
+func (f *FSM) applyOp(index uint64, op *Op) OpResult {
+	res := OpResult{Kind: op.Kind, Key: op.Key}
+	switch op.Kind {
+	case OpGet:
+		res.Entry, res.Found = f.tree.Get(Entry{Key: op.Key})
+	case OpPut:
+		res.Entry, res.Found = f.put(index, op.Key, op.Value), true
+	case OpDelete:
+		res.Entry, res.Found = f.tree.Delete(Entry{Key: op.Key})
+		res.Entry.Value = nil
+	}
+	return res
+}
+
+// put stores value under key at index and returns the entry written, without
+// its value.
+func (f *FSM) put(index uint64, key string, value []byte) Entry {
+	e := Entry{Key: key, Value: value, CreateRevision: index, ModRevision: index, Version: 1}
+	if old, ok := f.tree.Get(Entry{Key: key}); ok {
+		e.CreateRevision, e.Version = old.CreateRevision, old.Version+1
+	}
+	f.tree.ReplaceOrInsert(e)
+	e.Value = nil
+	return e
+}

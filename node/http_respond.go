@@ -1,0 +1,60 @@
+package node
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+)
+
+// retryAfterSeconds is the Retry-After hint on unavailable answers: about
+// one election timeout.
+const retryAfterSeconds = "1"
+
+// writeJSON answers status with v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeError answers err as the API's JSON error with its code's status.
+func writeError(w http.ResponseWriter, err error) {
+	writeErrorDetail(w, err, ErrorDetail{Code: Code(err), Message: err.Error()})
+}
+
+// writeConflict answers a failed compare with the key's current revision.
+func writeConflict(w http.ResponseWriter, key string, current uint64) {
+	err := Errorf(ErrConflict, "key %q has revision %d", key, current)
+	writeErrorDetail(w, err, ErrorDetail{Code: CodeConflict, Message: err.Error(), Revision: &current})
+}
+
+func writeErrorDetail(w http.ResponseWriter, err error, d ErrorDetail) {
+	if d.Code == CodeUnavailable || d.Code == CodeIndeterminate {
+		w.Header().Set("Retry-After", retryAfterSeconds)
+	}
+	writeJSON(w, statusOf(d.Code, err), ErrorBody{Error: d})
+}
+
+func statusOf(code string, err error) int {
+	switch code {
+	case CodeBadRequest:
+		return http.StatusBadRequest
+	case CodeUnauthorized:
+		return http.StatusUnauthorized
+	case CodeNotFound:
+		return http.StatusNotFound
+	case CodeConflict:
+		return http.StatusConflict
+	case CodeTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case CodeUnavailable:
+		return http.StatusServiceUnavailable
+	case CodeIndeterminate:
+		if errors.Is(err, context.DeadlineExceeded) {
+			return http.StatusGatewayTimeout
+		}
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}

@@ -1,0 +1,52 @@
+package node
+
+import (
+	"net/http"
+	"net/http/pprof"
+	"strings"
+	"time"
+)
+
+// newHTTPServer wraps h in a server with every timeout set. WriteTimeout
+// leaves room for a write that waits the full commit timeout.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+const kvPrefix = "/v1/kv/"
+
+// handler builds the node's routes. Keys are taken from the escaped path by
+// serveKV itself, because ServeMux would clean (and redirect) keys holding
+// "//" or "..".
+func (n *Node) handler() http.Handler {
+	mux := http.NewServeMux()
+	n.dataRoutes(mux)
+	n.adminRoutes(mux)
+	n.opsRoutes(mux)
+	if n.cfg.EnablePprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
+	kv := n.metrics.instrument("kv", http.HandlerFunc(n.serveKV))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.EscapedPath(), kvPrefix) {
+			kv.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+func (n *Node) dataRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /v1/scan", n.metrics.instrument("scan", http.HandlerFunc(n.serveScan)))
+	mux.Handle("POST /v1/txn", n.metrics.instrument("txn", http.HandlerFunc(n.serveTxn)))
+	mux.Handle("GET /v1/partitions/{id}/scan", n.metrics.instrument("partition_scan", http.HandlerFunc(n.servePartitionScan)))
+}

@@ -1,0 +1,128 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/treekv/kv/node/mux"
+	"github.com/treekv/kv/node/part"
+)
+
+// Node is a storage node: it hosts any number of partition replicas, shares
+// one Raft listener among them, and serves the HTTP data API, forwarding a
+// request to the partition's leader when it is not the leader itself. It is
+// safe for concurrent use; Close stops it gracefully.
+type Node struct {
+	cfg      Config
+	logger   *slog.Logger
+	mux      *mux.Mux
+	httpLn   net.Listener
+	server   *http.Server
+	forward  *forwarder
+	metrics  *metrics
+	mu       sync.RWMutex
+	pmap     *part.Map
+	replicas map[uint64]*Replica
+	closed   atomic.Bool
+	serveErr chan error
+}
+
+// New starts a node: it listens for Raft and HTTP, reopens every replica
+// found in its data directory, and begins serving.
+func New(cfg Config) (*Node, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	n := &Node{cfg: cfg, logger: cfg.Logger.With("node", cfg.ID), replicas: map[uint64]*Replica{}}
+	if err := n.listen(); err != nil {
+		return nil, err
+	}
+	n.metrics = newMetrics(n)
+	n.forward = newForwarder(cfg.ID)
+	if err := n.reopen(); err != nil {
+		return nil, errors.Join(err, n.Close())
+	}
+	n.serve()
+	return n, nil
+}
+
+func (n *Node) listen() error {
+	raftLn, err := net.Listen("tcp", n.cfg.RaftAddr)
+	if err != nil {
+		return fmt.Errorf("listen for raft on %s: %w", n.cfg.RaftAddr, err)
+	}
+	httpLn, err := net.Listen("tcp", n.cfg.HTTPAddr)
+	if err != nil {
+		return errors.Join(fmt.Errorf("listen for http on %s: %w", n.cfg.HTTPAddr, err), raftLn.Close())
+	}
+	n.mux = mux.New(raftLn, n.logger)
+	n.httpLn = httpLn
+	return nil
+}
+
+func (n *Node) serve() {
+	n.server = newHTTPServer(n.handler())
+	n.serveErr = make(chan error, 1)
+	go func() { n.serveErr <- n.server.Serve(n.httpLn) }()
+	n.logger.Info("node serving", "http", n.HTTPAddr(), "raft", n.RaftAddr())
+}
+
+// ID returns the node's ID.
+func (n *Node) ID() string { return n.cfg.ID }
+
+// HTTPAddr returns the address the data API listens on.
+func (n *Node) HTTPAddr() string { return n.httpLn.Addr().String() }
+
+// RaftAddr returns the address the node's Raft listener listens on.
+func (n *Node) RaftAddr() string { return n.mux.Addr().String() }
+
+// Info returns the node as a partition map lists it.
+func (n *Node) Info() part.NodeInfo {
+	return part.NodeInfo{ID: n.cfg.ID, HTTPAddr: n.HTTPAddr(), RaftAddr: n.RaftAddr()}
+}
+
+// SetIsolated cuts the node off from its peers (true) or heals it (false):
+// Raft traffic and forwarded requests in both directions stop, while
+// clients can still reach the node's HTTP API.
+func (n *Node) SetIsolated(isolated bool) {
+	n.mux.SetIsolated(isolated)
+	n.forward.setIsolated(isolated)
+}
+
+// closeTimeout bounds a graceful HTTP shutdown.
+const closeTimeout = 5 * time.Second
+
+// Close stops serving HTTP (waiting for requests in flight), shuts every
+// replica down and closes the Raft listener. It is safe to call twice.
+func (n *Node) Close() error {
+	if n.closed.Swap(true) {
+		return nil
+	}
+	var errs []error
+	if n.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+		defer cancel()
+		errs = append(errs, n.server.Shutdown(ctx))
+		if err := <-n.serveErr; !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	} else if n.httpLn != nil {
+		errs = append(errs, n.httpLn.Close())
+	}
+	errs = append(errs, n.closeReplicas())
+	if n.forward != nil {
+		n.forward.close()
+	}
+	if n.mux != nil {
+		errs = append(errs, n.mux.Close())
+	}
+	return errors.Join(errs...)
+}

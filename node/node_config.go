@@ -1,0 +1,110 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Config configures a storage node. The zero value of every field but ID is
+// useful.
+type Config struct {
+	// ID names the node in partition maps and Raft groups; required.
+	ID string
+	// HTTPAddr is where the data API listens. Default "127.0.0.1:0".
+	HTTPAddr string
+	// RaftAddr is where the node's one Raft listener, shared by all its
+	// groups, listens. Default "127.0.0.1:0".
+	RaftAddr string
+	// DataDir keeps the partition map and every replica's Raft log and
+	// snapshots, so a restarted node recovers all it acknowledged. Empty
+	// means in-memory storage: for demos and tests only.
+	DataDir string
+	// Raft holds the timings and snapshot settings of every replica.
+	Raft RaftConfig
+	// FSM configures every replica's state machine.
+	FSM FSMConfig
+	// Limits bounds keys, values and request bodies.
+	Limits Limits
+	// WriteTimeout bounds how long a write waits to commit before it is
+	// answered as indeterminate. Default 5s.
+	WriteTimeout time.Duration
+	// EnablePprof serves /debug/pprof/.
+	EnablePprof bool
+	// Logger receives the node's logs; nil discards them.
+	Logger *slog.Logger
+}
+
+// Limits bounds the data API's input. The zero value takes the defaults.
+type Limits struct {
+	// MaxKeySize is the longest key in bytes. Default 4 KiB.
+	MaxKeySize int
+	// MaxValueSize is the largest value in bytes. Default 1 MiB.
+	MaxValueSize int
+	// MaxTxnOps is the most operations one transaction may carry. Default 128.
+	MaxTxnOps int
+	// MaxScanLimit is the largest page a scan may ask for. Default 10000.
+	MaxScanLimit int
+}
+
+// Defaults of Limits.
+const (
+	DefaultMaxKeySize   = 4 << 10
+	DefaultMaxValueSize = 1 << 20
+	DefaultMaxTxnOps    = 128
+	DefaultMaxScanLimit = 10000
+	DefaultScanLimit    = 100
+)
+
+func (l Limits) withDefaults() Limits {
+	setInt(&l.MaxKeySize, DefaultMaxKeySize)
+	setInt(&l.MaxValueSize, DefaultMaxValueSize)
+	setInt(&l.MaxTxnOps, DefaultMaxTxnOps)
+	setInt(&l.MaxScanLimit, DefaultMaxScanLimit)
+	return l
+}
+
+// maxTxnBody is the largest transaction body: every op at the value limit,
+// base64-encoded, plus room for keys and JSON.
+func (l Limits) maxTxnBody() int64 {
+	return int64(l.MaxTxnOps) * int64(l.MaxValueSize/3*4+l.MaxKeySize*2+256)
+}
+
+func setInt(v *int, def int) {
+	if *v == 0 {
+		*v = def
+	}
+}
+
+func (c Config) withDefaults() Config {
+	if c.HTTPAddr == "" {
+		c.HTTPAddr = "127.0.0.1:0"
+	}
+	if c.RaftAddr == "" {
+		c.RaftAddr = "127.0.0.1:0"
+	}
+	if c.WriteTimeout == 0 {
+		c.WriteTimeout = 5 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	c.Limits = c.Limits.withDefaults()
+	return c
+}
+
+// Validate reports the first setting that cannot work.
+func (c Config) Validate() error {
+	if c.ID == "" {
+		return errors.New("node ID is empty")
+	}
+	l := c.Limits
+	if l.MaxKeySize < 0 || l.MaxValueSize < 0 || l.MaxTxnOps < 0 || l.MaxScanLimit < 0 {
+		return fmt.Errorf("limits cannot be negative: %+v", l)
+	}
+	if c.WriteTimeout < 0 {
+		return fmt.Errorf("WriteTimeout (%s) cannot be negative", c.WriteTimeout)
+	}
+	return c.Raft.Validate()
+}
