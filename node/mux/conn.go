@@ -13,6 +13,7 @@ type conn struct {
 	m     *Mux
 	owner *Layer // guarded by m.mu; nil until an accepted conn is routed
 
+	closed   chan struct{} // closed by Close
 	once     sync.Once
 	closeErr error
 }
@@ -22,6 +23,7 @@ func (c *conn) Close() error {
 	c.once.Do(func() {
 		c.m.untrack(c)
 		c.closeErr = c.Conn.Close()
+		close(c.closed)
 	})
 	return c.closeErr
 }
@@ -33,7 +35,7 @@ func (m *Mux) track(raw net.Conn, owner *Layer) (*conn, error) {
 	m.mu.Lock()
 	err := m.admitLocked(owner)
 	if err == nil {
-		c := &conn{Conn: raw, m: m, owner: owner}
+		c := &conn{Conn: raw, m: m, owner: owner, closed: make(chan struct{})}
 		m.conns[c] = struct{}{}
 		m.mu.Unlock()
 		return c, nil

@@ -103,11 +103,12 @@ func writeHeader(c net.Conn, group uint64, deadline time.Time) error {
 	return c.SetWriteDeadline(time.Time{})
 }
 
-// deliver waits for an Accept call to take c, or closes c if the layer
-// closes first.
+// deliver waits for an Accept call to take c. It gives up when c is closed
+// meanwhile (by isolation, say), and closes c if the layer closes first.
 func (l *Layer) deliver(c *conn) {
 	select {
 	case l.queue <- c:
+	case <-c.closed:
 	case <-l.done:
 		c.Close()
 	}

@@ -187,3 +187,23 @@ func TestCloseUnblocksAcceptAndReturns(t *testing.T) {
 	require.ErrorIs(t, err, net.ErrClosed)
 	require.NoError(t, l1.Close())
 }
+
+// TestIsolationDropsQueuedConns checks that a conn waiting for Accept when
+// the node is isolated is dropped, so Accept later yields only live conns.
+func TestIsolationDropsQueuedConns(t *testing.T) {
+	a, b := newMux(t), newMux(t)
+	a1, b1 := register(t, a, 1), register(t, b, 1)
+	stale, err := a1.Dial(raft.ServerAddress(b.Addr().String()), ioTimeout)
+	require.NoError(t, err)
+	defer stale.Close()
+	require.Eventually(t, func() bool {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return len(b.connsLocked(b1)) == 1
+	}, ioTimeout, time.Millisecond, "the dialed conn never reached group 1's queue")
+
+	b.SetIsolated(true)
+	b.SetIsolated(false)
+	dialed, accepted := connect(t, a1, b1)
+	requireFlow(t, dialed, accepted, "live")
+}
