@@ -56,4 +56,3 @@ func (n *Node) ready() error {
 	}
 	return nil
 }
-
