@@ -129,6 +129,8 @@ func readAnswer(resp *http.Response, a *apiCall) (*apiAnswer, *attemptFailure) {
 	return nil, errorFailure(resp, body, a)
 }
 
+// errorFailure classifies an error answer: unavailable certainly did not
+// apply; indeterminate, a gateway error and anything else may have.
 func errorFailure(resp *http.Response, body []byte, a *apiCall) *attemptFailure {
 	err := decodeError(resp.StatusCode, body, a.key)
 	unavailable := errors.Is(err, ErrUnavailable)

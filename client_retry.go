@@ -62,14 +62,14 @@ func (c *Client) pause(ctx context.Context, retry int, floor time.Duration) erro
 }
 
 // backoff draws the pause before retry number retry uniformly from
-// [0, min(MaxBackoff, BaseBackoff·2^(retry-1))] (full jitter), then raises it
+// [0, min(MaxBackoff, BaseBackoff·2^(retry-1))) (full jitter), then raises it
 // to the server's floor, never past MaxBackoff.
 func (c *Client) backoff(retry int, floor time.Duration) time.Duration {
 	ceiling := c.baseBackoff
 	for i := 1; i < retry && ceiling < c.maxBackoff; i++ {
 		ceiling += min(ceiling, c.maxBackoff-ceiling) // doubles, up to maxBackoff, without overflow
 	}
-	return min(max(rand.N(ceiling+1), floor), c.maxBackoff)
+	return min(max(rand.N(ceiling), floor), c.maxBackoff)
 }
 
 // parseRetryAfter reads a Retry-After header given in seconds; 0 if absent

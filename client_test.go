@@ -3,94 +3,14 @@ package kv
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 )
-
-// fakeReply is one scripted answer of a fakeServer.
-type fakeReply struct {
-	status int
-	header map[string]string
-	body   string
-	hangup bool // close the connection after reading the request, without answering
-}
-
-// fakeRequest is what a fakeServer saw of one request.
-type fakeRequest struct {
-	method string
-	path   string // escaped, as sent
-	query  url.Values
-	header http.Header
-	body   []byte
-}
-
-// fakeServer is an HTTP server on 127.0.0.1:0 that records every request and
-// answers the n-th with the n-th reply of its script (the last one repeats).
-type fakeServer struct {
-	*httptest.Server
-	mu      sync.Mutex
-	seen    []fakeRequest
-	replies []fakeReply
-}
-
-func newFakeServer(t *testing.T, replies ...fakeReply) *fakeServer {
-	t.Helper()
-	f := &fakeServer{replies: replies}
-	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.Close)
-	return f
-}
-
-func (f *fakeServer) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	f.mu.Lock()
-	f.seen = append(f.seen, fakeRequest{r.Method, r.URL.EscapedPath(), r.URL.Query(), r.Header.Clone(), body})
-	reply := f.replies[min(len(f.seen), len(f.replies))-1]
-	f.mu.Unlock()
-	if reply.hangup {
-		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-			_ = conn.Close()
-		}
-		return
-	}
-	for k, v := range reply.header {
-		w.Header().Set(k, v)
-	}
-	w.WriteHeader(reply.status)
-	_, _ = io.WriteString(w, reply.body)
-}
-
-func (f *fakeServer) requests() []fakeRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]fakeRequest(nil), f.seen...)
-}
-
-// ok is a 200 answer with a JSON body.
-func ok(body string) fakeReply { return fakeReply{status: http.StatusOK, body: body} }
-
-// apiError is an error answer with the API's JSON error body.
-func apiError(status int, code string) fakeReply {
-	return fakeReply{status: status, body: `{"error":{"code":"` + code + `","message":"scripted ` + code + `"}}`}
-}
-
-// newFakeClient returns a client of urls with tiny backoffs.
-func newFakeClient(t *testing.T, maxAttempts int, urls ...string) *Client {
-	t.Helper()
-	c, err := NewClient(ClientConfig{Endpoints: urls, MaxAttempts: maxAttempts,
-		BaseBackoff: time.Microsecond, MaxBackoff: time.Millisecond})
-	require.NoError(t, err)
-	t.Cleanup(c.Close)
-	return c
-}
 
 func TestClientRequestShapeAndAnswer(t *testing.T) {
 	txn := TxnRequest{
@@ -110,30 +30,30 @@ func TestClientRequestShapeAndAnswer(t *testing.T) {
 		want                any
 	}{
 		{
-			name:  "Get escapes a key with a slash and a space",
-			reply: fakeReply{status: 200, header: map[string]string{"X-Kv-Revision": "7"}, body: "v1"},
-			call:  func(ctx context.Context, c *Client) (any, error) { return c.Get(ctx, "a/b c") },
+			name:   "Get escapes a key with a slash and a space",
+			reply:  fakeReply{status: 200, header: map[string]string{"X-Kv-Revision": "7"}, body: "v1"},
+			call:   func(ctx context.Context, c *Client) (any, error) { return c.Get(ctx, "a/b c") },
 			method: "GET", path: "/v1/kv/a%2Fb%20c",
 			want: Value{Data: []byte("v1"), Revision: 7},
 		},
 		{
-			name:  "Get escapes a dot-dot key",
-			reply: fakeReply{status: 200, header: map[string]string{"X-Kv-Revision": "2"}, body: ""},
-			call:  func(ctx context.Context, c *Client) (any, error) { return c.Get(ctx, "..") },
+			name:   "Get escapes a dot-dot key",
+			reply:  fakeReply{status: 200, header: map[string]string{"X-Kv-Revision": "2"}, body: ""},
+			call:   func(ctx context.Context, c *Client) (any, error) { return c.Get(ctx, "..") },
 			method: "GET", path: "/v1/kv/%2E%2E",
 			want: Value{Data: []byte{}, Revision: 2},
 		},
 		{
-			name:  "GetStale asks for stale consistency",
-			reply: fakeReply{status: 200, header: map[string]string{"X-Kv-Revision": "3"}, body: "old"},
-			call:  func(ctx context.Context, c *Client) (any, error) { return c.GetStale(ctx, "k") },
+			name:   "GetStale asks for stale consistency",
+			reply:  fakeReply{status: 200, header: map[string]string{"X-Kv-Revision": "3"}, body: "old"},
+			call:   func(ctx context.Context, c *Client) (any, error) { return c.GetStale(ctx, "k") },
 			method: "GET", path: "/v1/kv/k", query: "consistency=stale",
 			want: Value{Data: []byte("old"), Revision: 3},
 		},
 		{
-			name:  "Put sends the raw value",
-			reply: ok(`{"revision":9}`),
-			call:  func(ctx context.Context, c *Client) (any, error) { return c.Put(ctx, "a/b", []byte("val")) },
+			name:   "Put sends the raw value",
+			reply:  ok(`{"revision":9}`),
+			call:   func(ctx context.Context, c *Client) (any, error) { return c.Put(ctx, "a/b", []byte("val")) },
 			method: "PUT", path: "/v1/kv/a%2Fb", body: "val", write: true,
 			want: uint64(9),
 		},
@@ -182,20 +102,20 @@ func TestClientRequestShapeAndAnswer(t *testing.T) {
 				return c.Scan(ctx, ScanOptions{Prefix: "p/", Start: "p/a", End: "p/z", Limit: 10, Cursor: "c1", Stale: true})
 			},
 			method: "GET", path: "/v1/scan",
-			query:  "prefix=p%2F&start=p%2Fa&end=p%2Fz&limit=10&cursor=c1&consistency=stale",
-			want:   ScanPage{Items: []ScanItem{{Key: "p/a", Value: []byte("x"), Revision: 5}}, Next: "c2"},
+			query: "prefix=p%2F&start=p%2Fa&end=p%2Fz&limit=10&cursor=c1&consistency=stale",
+			want:  ScanPage{Items: []ScanItem{{Key: "p/a", Value: []byte("x"), Revision: 5}}, Next: "c2"},
 		},
 		{
-			name:  "Scan with zero options sends no parameters",
-			reply: ok(`{"items":[],"next":""}`),
-			call:  func(ctx context.Context, c *Client) (any, error) { return c.Scan(ctx, ScanOptions{}) },
+			name:   "Scan with zero options sends no parameters",
+			reply:  ok(`{"items":[],"next":""}`),
+			call:   func(ctx context.Context, c *Client) (any, error) { return c.Scan(ctx, ScanOptions{}) },
 			method: "GET", path: "/v1/scan",
 			want: ScanPage{Items: []ScanItem{}},
 		},
 		{
-			name:  "Txn posts the request as JSON",
-			reply: ok(`{"succeeded":true,"revision":13,"results":[{"op":"put","key":"a","revision":13}]}`),
-			call:  func(ctx context.Context, c *Client) (any, error) { return c.Txn(ctx, txn) },
+			name:   "Txn posts the request as JSON",
+			reply:  ok(`{"succeeded":true,"revision":13,"results":[{"op":"put","key":"a","revision":13}]}`),
+			call:   func(ctx context.Context, c *Client) (any, error) { return c.Txn(ctx, txn) },
 			method: "POST", path: "/v1/txn", body: string(txnBody), write: true,
 			want: TxnResponse{Succeeded: true, Revision: 13, Results: []TxnOpResult{{Op: "put", Key: "a", Revision: 13}}},
 		},
@@ -352,7 +272,7 @@ func TestClientMalformedAnswerIsInternal(t *testing.T) {
 	}
 }
 
-func TestReadCappedRefusesAnswersOverTheLimit(t *testing.T) {
+func TestClientReadCappedRefusesAnswersOverTheLimit(t *testing.T) {
 	b, err := readCapped(strings.NewReader("12345"), 5)
 	require.NoError(t, err)
 	require.Equal(t, "12345", string(b))
@@ -466,7 +386,3 @@ func TestErrorMessages(t *testing.T) {
 		})
 	}
 }
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -102,8 +102,8 @@ func DecodeCommand(b []byte) (*Command, error) {
 	c := &Command{IdempotencyKey: string(d.bytes("idempotency key"))}
 	c.ProposedAt = d.varint("proposal time")
 	c.Compares = d.compares()
-	c.Success = d.ops("success op")
-	c.Failure = d.ops("failure op")
+	c.Success = d.ops()
+	c.Failure = d.ops()
 	if d.err == nil && len(d.b) > 0 {
 		d.fail("%d trailing bytes", len(d.b))
 	}
@@ -114,7 +114,9 @@ func DecodeCommand(b []byte) (*Command, error) {
 }
 
 // decoder reads an encoded command. Its error is sticky: after the first
-// failure every read returns a zero value, so callers check err once.
+// failure every read returns a zero value, so callers check err once. The
+// argument what of each read names the field for error messages; callers
+// pass constants so that decoding builds no strings.
 type decoder struct {
 	b   []byte
 	err error
@@ -167,7 +169,7 @@ func (d *decoder) varint(what string) int64 {
 
 // bytes reads a length-prefixed byte string; the result aliases the input.
 func (d *decoder) bytes(what string) []byte {
-	n := d.uvarint(what + " length")
+	n := d.uvarint(what)
 	if d.err != nil {
 		return nil
 	}
@@ -192,16 +194,16 @@ func (d *decoder) key(what string) string {
 // count reads a number of items of at least minSize bytes each, refusing a
 // count the remaining bytes cannot hold.
 func (d *decoder) count(what string, minSize int) int {
-	n := d.uvarint(what + " count")
+	n := d.uvarint(what)
 	if d.err == nil && n > uint64(len(d.b)/minSize) {
-		d.fail("%d %ss cannot fit in %d bytes", n, what, len(d.b))
+		d.fail("%s %d cannot fit in %d bytes", what, n, len(d.b))
 		return 0
 	}
 	return int(n)
 }
 
 func (d *decoder) compares() []Compare {
-	n := d.count("compare", minCompareSize)
+	n := d.count("compare count", minCompareSize)
 	if n == 0 {
 		return nil
 	}
@@ -232,30 +234,30 @@ func (d *decoder) compare(c *Compare) {
 	}
 }
 
-func (d *decoder) ops(what string) []Op {
-	n := d.count(what, minOpSize)
+func (d *decoder) ops() []Op {
+	n := d.count("op count", minOpSize)
 	if n == 0 {
 		return nil
 	}
 	ops := make([]Op, n)
 	for i := range ops {
-		d.op(&ops[i], what)
+		d.op(&ops[i])
 	}
 	return ops
 }
 
-func (d *decoder) op(op *Op, what string) {
-	op.Kind = OpKind(d.octet(what + " kind"))
-	op.Key = d.key(what + " key")
+func (d *decoder) op(op *Op) {
+	op.Kind = OpKind(d.octet("op kind"))
+	op.Key = d.key("op key")
 	if d.err != nil {
 		return
 	}
 	switch op.Kind {
 	case OpGet, OpDelete:
 	case OpPut:
-		op.Value = cloneBytes(d.bytes(what + " value"))
+		op.Value = cloneBytes(d.bytes("op value"))
 	default:
-		d.fail("unknown %s kind %d", what, op.Kind)
+		d.fail("unknown op kind %d", op.Kind)
 	}
 }
 

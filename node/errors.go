@@ -108,15 +108,16 @@ func CodeError(code string) error {
 }
 
 // Errorf returns an error that wraps sentinel with a formatted message, so
-// errors.Is(err, sentinel) holds and the message says what was wrong.
+// errors.Is(err, sentinel) holds and the message says what was wrong. A %w
+// verb in format wraps its operand too.
 func Errorf(sentinel error, format string, args ...any) error {
-	return &codedError{sentinel: sentinel, msg: fmt.Sprintf(format, args...)}
+	return &codedError{sentinel: sentinel, err: fmt.Errorf(format, args...)}
 }
 
 type codedError struct {
 	sentinel error
-	msg      string
+	err      error
 }
 
-func (e *codedError) Error() string { return e.msg }
-func (e *codedError) Unwrap() error { return e.sentinel }
+func (e *codedError) Error() string   { return e.err.Error() }
+func (e *codedError) Unwrap() []error { return []error{e.sentinel, e.err} }

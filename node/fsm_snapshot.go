@@ -67,7 +67,8 @@ func (s *fsmSnapshot) writeTo(w io.Writer) error {
 	_, err := bw.Write(buf)
 	s.tree.Ascend(func(e Entry) bool {
 		if err == nil {
-			_, err = bw.Write(appendEntry(buf[:0], &e))
+			buf = appendEntry(buf[:0], &e)
+			_, err = bw.Write(buf)
 		}
 		return err == nil
 	})

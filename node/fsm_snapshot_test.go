@@ -206,3 +206,28 @@ func TestFSMRestoreRejectsCorrupt(t *testing.T) {
 		})
 	}
 }
+
+func FuzzRestore(f *testing.F) {
+	src := NewFSM(FSMConfig{})
+	applyAt(f, src, 1, putCmd("k", "v"))
+	applyAt(f, src, 2, &Command{IdempotencyKey: "r", Success: []Op{{Kind: OpGet, Key: "k"}}})
+	for _, fsm := range []*FSM{NewFSM(FSMConfig{}), src} {
+		snap, err := fsm.Snapshot()
+		require.NoError(f, err)
+		sink := &memSink{}
+		require.NoError(f, snap.Persist(sink))
+		f.Add(sink.Bytes())
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fsm := NewFSM(FSMConfig{})
+		applyAt(t, fsm, 1, putCmd("mine", "x"))
+		before := stateOf(fsm)
+		if err := fsm.Restore(io.NopCloser(bytes.NewReader(data))); err != nil {
+			require.Equal(t, before, stateOf(fsm))
+			return
+		}
+		again := NewFSM(FSMConfig{})
+		require.NoError(t, again.Restore(persist(t, fsm)))
+		require.Equal(t, stateOf(fsm), stateOf(again))
+	})
+}
