@@ -50,11 +50,11 @@ func (c FSMConfig) withDefaults() FSMConfig {
 // them either.
 type FSM struct {
 	cfg     FSMConfig
-	mu      sync.RWMutex // guards tree, dedup and scratch
+	mu      sync.RWMutex // guards tree, dedup and scratch, and writes of applied
 	tree    *btree.BTreeG[Entry]
 	dedup   *dedupTable
-	scratch []byte // Apply's buffer for hashing commands
-	applied atomic.Uint64
+	scratch []byte        // Apply's buffer for hashing commands
+	applied atomic.Uint64 // changes with the state, under mu; read without it
 	notify  notifier
 }
 
@@ -126,12 +126,6 @@ func (f *FSM) WaitApplied(ctx context.Context, index uint64) error {
 			return ctx.Err()
 		}
 	}
-}
-
-// setApplied records index as applied and wakes the waiters.
-func (f *FSM) setApplied(index uint64) {
-	f.applied.Store(index)
-	f.notify.broadcast()
 }
 
 // notifier wakes every goroutine waiting for the next change. It makes a

@@ -14,27 +14,35 @@ import (
 // nothing. A command whose idempotency key was applied before (and has not
 // expired) answers with the first Result without applying again. Otherwise
 // the compares choose a branch whose ops apply in order, and every key
-// written gets the log index as its mod revision. An empty command changes
-// nothing. In every case the applied index advances to l.Index.
+// written gets the log index as its mod revision. An empty command, or an
+// entry of another type than raft.LogCommand, changes nothing. In every case
+// the applied index advances to l.Index and WaitApplied waiters wake.
 func (f *FSM) Apply(l *raft.Log) any {
-	var resp *ApplyResponse
-	if l.Type != raft.LogCommand {
-		resp = &ApplyResponse{}
-	} else if cmd, err := DecodeCommand(l.Data); err != nil {
-		resp = &ApplyResponse{Err: err}
-	} else {
-		f.mu.Lock()
-		resp = f.applyCommand(l.Index, cmd)
-		f.mu.Unlock()
+	var cmd *Command
+	var err error
+	if l.Type == raft.LogCommand {
+		cmd, err = DecodeCommand(l.Data) // outside the lock: readers go on
 	}
-	f.setApplied(l.Index)
+	f.mu.Lock()
+	var resp *ApplyResponse
+	if cmd != nil {
+		resp = f.applyCommand(l.Index, cmd)
+	} else {
+		resp = &ApplyResponse{Err: err}
+	}
+	f.applied.Store(l.Index)
+	f.mu.Unlock()
+	f.notify.broadcast()
 	return resp
 }
 
 // StoreConfiguration records that the configuration entry at index was
 // applied; the state machine keeps nothing else of it.
 func (f *FSM) StoreConfiguration(index uint64, _ raft.Configuration) {
-	f.setApplied(index)
+	f.mu.Lock()
+	f.applied.Store(index)
+	f.mu.Unlock()
+	f.notify.broadcast()
 }
 
 // applyCommand applies cmd at index, honouring its idempotency key. The
@@ -121,8 +129,8 @@ func relationHolds(op CompareOp, r int) bool {
 	return false
 }
 
-// applyOp applies one op at index. For an absent key a get or delete answers
-// Found false and a zero Entry.
+// applyOp applies one op at index. A put answers Found true; a get or delete
+// of an absent key answers Found false and a zero Entry.
 func (f *FSM) applyOp(index uint64, op *Op) OpResult {
 	res := OpResult{Kind: op.Kind, Key: op.Key}
 	switch op.Kind {

@@ -141,8 +141,9 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 	}
 	f.mu.Lock()
 	f.tree, f.dedup = tree, dedup
+	f.applied.Store(applied)
 	f.mu.Unlock()
-	f.setApplied(applied)
+	f.notify.broadcast()
 	return nil
 }
 
