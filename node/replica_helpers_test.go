@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/hashicorp/raft"
@@ -89,6 +90,8 @@ func (g *testGroup) connect(i int) {
 }
 
 // isolate cuts r off from every other replica, both ways; r keeps running.
+// It returns once the messages sent before the cut have been answered (the
+// in-memory transport delivers those), so that from then on r hears nothing.
 func (g *testGroup) isolate(r *Replica) {
 	i := g.index(r)
 	g.trans[i].DisconnectAll()
@@ -97,6 +100,7 @@ func (g *testGroup) isolate(r *Replica) {
 			peer.Disconnect(g.trans[i].LocalAddr())
 		}
 	}
+	synctest.Wait()
 }
 
 // heal reconnects r, cut off by isolate, to every other replica.
