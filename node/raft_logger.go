@@ -30,6 +30,7 @@ func newRaftLogger(logger *slog.Logger) hclog.Logger {
 var routineRaftLogs = []string{
 	"no known peers",
 	"appendEntries rejected",
+	"failed to get previous log",
 	"use of closed network connection",
 	"raft is already shutdown",
 	"failed to decode incoming command",
