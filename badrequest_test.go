@@ -72,6 +72,8 @@ func badRequests() []badRequest {
 // Every bad request is answered with its 4xx JSON error and the right code,
 // changes nothing, and leaves the node serving normal requests.
 func TestBadRequests(t *testing.T) {
+	// The transaction body cap grows with MaxTxnOps: at 2 ops it is under
+	// 3 MiB, cheap to exceed. Key and value limits keep their defaults.
 	c := startCluster(t, kv.ClusterConfig{Limits: kv.Limits{MaxTxnOps: 2}})
 	api := newHTTPAPI(t)
 	nodes := c.Endpoints()
@@ -87,10 +89,40 @@ func TestBadRequests(t *testing.T) {
 			requireValue(t, api.read(kvURL(base, key)), "fine")
 		})
 	}
-	t.Run("limits are inclusive", func(t *testing.T) {
-		key, value := strings.Repeat("k", 4<<10), strings.Repeat("v", 1<<20)
-		api.putOK(nodes[0], key, []byte(value))
-		requireValue(t, api.read(kvURL(nodes[1], key)), value)
+}
+
+// Keys travel percent-encoded in the path and may hold "/", dot segments
+// and any other byte: a key written under one spelling of its path is read
+// under another. Keys and values at their size limits are accepted.
+func TestKeysInThePath(t *testing.T) {
+	c := startCluster(t, kv.ClusterConfig{})
+	api := newHTTPAPI(t)
+	nodes := c.Endpoints()
+	tests := []struct {
+		name    string
+		key     string
+		rawPath string // another spelling of the key's path
+	}{
+		{"slash", "a/b", "/v1/kv/a/b"},
+		{"double and trailing slash", "a//b/", "/v1/kv/a//b/"},
+		{"dot dot", "..", "/v1/kv/%2E%2E"},
+		{"dot", ".", "/v1/kv/%2e"},
+		{"percent", "100%", "/v1/kv/100%25"},
+		{"space and query characters", "sp ace?&#", "/v1/kv/sp%20ace%3F&%23"},
+		{"multibyte", "ω", "/v1/kv/%CF%89"},
+		{"4 KiB key", strings.Repeat("k", 4<<10), "/v1/kv/" + strings.Repeat("k", 4<<10)},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			value := fmt.Sprintf("value %d", i)
+			api.putOK(nodes[i%len(nodes)], tt.key, []byte(value))
+			requireValue(t, api.read(nodes[(i+1)%len(nodes)]+tt.rawPath), value)
+		})
+	}
+	t.Run("value of 1 MiB", func(t *testing.T) {
+		value := strings.Repeat("v", 1<<20)
+		api.putOK(nodes[0], "large", []byte(value))
+		requireValue(t, api.read(kvURL(nodes[1], "large")), value)
 	})
 }
 
@@ -117,6 +149,8 @@ func TestClusterOpsEndpoints(t *testing.T) {
 	}
 }
 
+// requireStatusListsReplicas checks that a /v1/status answer names node id
+// and lists a replica of every partition the map places on it.
 func requireStatusListsReplicas(t *testing.T, ans answer, id string, m *kv.PartitionMap) {
 	t.Helper()
 	require.Equal(t, http.StatusOK, ans.status)
@@ -137,7 +171,7 @@ func requireStatusListsReplicas(t *testing.T, ans answer, id string, m *kv.Parti
 	}
 	for _, r := range status.Replicas {
 		got = append(got, r.Partition)
-		require.True(t, strings.Contains("Leader Follower Candidate", r.State), "state %q", r.State)
+		require.Contains(t, []string{"Leader", "Follower", "Candidate"}, r.State)
 	}
 	require.ElementsMatch(t, want, got)
 }

@@ -99,12 +99,11 @@ func leaderOf(tb testing.TB, c *kv.LocalCluster, key string) int {
 	return leader
 }
 
-// followerOf returns the index of a node that hosts a replica of key's
-// partition but does not lead it. Every node of a cluster with as many
-// replicas as nodes hosts every partition.
-func followerOf(tb testing.TB, c *kv.LocalCluster, key string) int {
-	tb.Helper()
-	return (leaderOf(tb, c, key) + 1) % c.Size()
+// followerOf returns the index of a node other than leader. Every node of
+// a cluster with as many replicas as nodes hosts every partition, so it
+// hosts a follower replica of leader's partitions.
+func followerOf(c *kv.LocalCluster, leader int) int {
+	return (leader + 1) % c.Size()
 }
 
 // httpAPI sends plain HTTP requests to the data API of a cluster's nodes.
@@ -113,6 +112,8 @@ type httpAPI struct {
 	client *http.Client
 }
 
+// newHTTPAPI returns an httpAPI with its own transport, whose idle
+// connections close when the test ends.
 func newHTTPAPI(tb testing.TB) *httpAPI {
 	client := &http.Client{Transport: &http.Transport{}, Timeout: 30 * time.Second}
 	tb.Cleanup(client.CloseIdleConnections)
@@ -143,8 +144,8 @@ func (a *httpAPI) do(method, target string, body []byte, header http.Header) ans
 	return ans
 }
 
-// try is do for polling conditions, which run outside the test goroutine
-// and so must not fail the test themselves.
+// try is do for callers that expect failures to send, such as polls of a
+// node that is restarting: it returns the error instead of failing.
 func (a *httpAPI) try(method, target string, body []byte, header http.Header) (answer, error) {
 	req, err := http.NewRequest(method, target, bytes.NewReader(body))
 	if err != nil {
@@ -162,11 +163,8 @@ func (a *httpAPI) try(method, target string, body []byte, header http.Header) (a
 	return answer{status: resp.StatusCode, header: resp.Header, body: data}, err
 }
 
+// get sends a GET once and returns whatever it answers.
 func (a *httpAPI) get(target string) answer { return a.do(http.MethodGet, target, nil, nil) }
-
-func (a *httpAPI) put(target string, value []byte) answer {
-	return a.do(http.MethodPut, target, value, nil)
-}
 
 // putOK puts value under key through the node at base and returns the
 // revision the answer carries.
@@ -200,6 +198,8 @@ func (a *httpAPI) read(target string) answer {
 	return a.retrying(http.MethodGet, target, nil, nil)
 }
 
+// retrying sends a request until it answers other than 503 or 504, and
+// returns that answer.
 func (a *httpAPI) retrying(method, target string, body []byte, header http.Header) answer {
 	a.tb.Helper()
 	var ans answer
@@ -363,6 +363,8 @@ type txnAnswer struct {
 	} `json:"results"`
 }
 
+// txnOK posts the transaction body (JSON) to the node at base and
+// returns its success answer.
 func (a *httpAPI) txnOK(base, body string) txnAnswer {
 	a.tb.Helper()
 	ans := a.write(http.MethodPost, base+"/v1/txn", []byte(body), nil)

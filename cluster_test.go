@@ -6,7 +6,6 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -23,9 +22,7 @@ func TestClusterWriteThroughFollower(t *testing.T) {
 	for _, pid := range slices.Sorted(maps.Keys(keys)) {
 		key := keys[pid]
 		t.Run(fmt.Sprintf("partition %d", pid), func(t *testing.T) {
-			leader := leaderOf(t, c, key)
-			via := followerOf(t, c, key)
-			require.NotEqual(t, leader, via)
+			via := followerOf(c, leaderOf(t, c, key))
 			value := "written via n" + fmt.Sprint(via+1)
 			rev := api.putOK(nodes[via], key, []byte(value))
 			require.Positive(t, rev)
@@ -69,7 +66,8 @@ func TestClusterStaleVsLinearizable(t *testing.T) {
 	api := newHTTPAPI(t)
 	nodes := c.Endpoints()
 	const key = "stale-probe"
-	leader, follower := leaderOf(t, c, key), followerOf(t, c, key)
+	leader := leaderOf(t, c, key)
+	follower, majority := followerOf(c, leader), followerOf(c, followerOf(c, leader))
 	api.putOK(nodes[leader], key, []byte("old"))
 	waitFor(t, "the follower applies the old value", func() (bool, string) {
 		ans := api.get(kvURL(nodes[follower], key, "consistency", "stale"))
@@ -77,29 +75,18 @@ func TestClusterStaleVsLinearizable(t *testing.T) {
 	})
 
 	c.Isolate(follower)
-	healed := false
-	t.Cleanup(func() {
-		if !healed {
-			c.Heal(follower)
-		}
-	})
-	majority := (follower + 1) % c.Size() // a node that is not the isolated one
+	t.Cleanup(func() { c.Heal(follower) })
 	api.putOK(nodes[majority], key, []byte("new"))
 	api.eventuallyValue(nodes[majority], key, "new")
 
 	requireValue(t, api.get(kvURL(nodes[follower], key, "consistency", "stale")), "old")
-	for _, level := range []string{"", "linearizable"} {
-		target := kvURL(nodes[follower], key)
-		if level != "" {
-			target = kvURL(nodes[follower], key, "consistency", level)
-		}
+	for _, target := range []string{kvURL(nodes[follower], key), kvURL(nodes[follower], key, "consistency", "linearizable")} {
 		ans := api.get(target)
 		requireError(t, ans, http.StatusServiceUnavailable, "unavailable")
 		require.NotEmpty(t, ans.header.Get("Retry-After"), "an unavailable answer says when to retry")
 	}
 
 	c.Heal(follower)
-	healed = true
 	for _, base := range nodes {
 		api.eventuallyValue(base, key, "new")
 	}
@@ -162,8 +149,11 @@ func checkScans(t *testing.T, c *kv.LocalCluster, keys []string) {
 	t.Run("client", func(t *testing.T) {
 		items, err := newClusterClient(t, c).ScanAll(testContext(t, eventually), kv.ScanOptions{Prefix: "gamma/", Limit: 7})
 		require.NoError(t, err)
-		require.Len(t, items, len(inRange("gamma/", "gamma0")))
-		require.True(t, slices.IsSortedFunc(items, func(a, b kv.ScanItem) int { return strings.Compare(a.Key, b.Key) }))
+		var got []string
+		for _, it := range items {
+			got = append(got, it.Key)
+		}
+		require.Equal(t, inRange("gamma/", "gamma0"), got)
 	})
 }
 
@@ -204,21 +194,25 @@ func TestClusterCompareAndSwap(t *testing.T) {
 	requireError(t, api.read(kvURL(base, key)), http.StatusNotFound, "not_found")
 	requireConflict(cas(http.MethodPut, rev2, "gone"), 0)
 
-	t.Run("client", func(t *testing.T) {
-		client := newClusterClient(t, c)
-		ctx := testContext(t, eventually)
-		r1, err := client.CompareAndSwap(ctx, "cas-client", []byte("a"), 0)
-		require.NoError(t, err)
-		_, err = client.CompareAndSwap(ctx, "cas-client", []byte("b"), 0)
-		requireClientConflict(t, err, "cas-client", r1)
-		r2, err := client.CompareAndSwap(ctx, "cas-client", []byte("b"), r1)
-		require.NoError(t, err)
-		_, _, err = client.CompareAndDelete(ctx, "cas-client", r1)
-		requireClientConflict(t, err, "cas-client", r2)
-		deleted, _, err := client.CompareAndDelete(ctx, "cas-client", r2)
-		require.NoError(t, err)
-		require.True(t, deleted)
-	})
+	t.Run("client", func(t *testing.T) { testClientCompareAndSwap(t, c) })
+}
+
+// testClientCompareAndSwap checks that kv.Client reports failed compares
+// as *kv.ConflictError with the current revision.
+func testClientCompareAndSwap(t *testing.T, c *kv.LocalCluster) {
+	client := newClusterClient(t, c)
+	ctx := testContext(t, eventually)
+	r1, err := client.CompareAndSwap(ctx, "cas-client", []byte("a"), 0)
+	require.NoError(t, err)
+	_, err = client.CompareAndSwap(ctx, "cas-client", []byte("b"), 0)
+	requireClientConflict(t, err, "cas-client", r1)
+	r2, err := client.CompareAndSwap(ctx, "cas-client", []byte("b"), r1)
+	require.NoError(t, err)
+	_, _, err = client.CompareAndDelete(ctx, "cas-client", r1)
+	requireClientConflict(t, err, "cas-client", r2)
+	deleted, _, err := client.CompareAndDelete(ctx, "cas-client", r2)
+	require.NoError(t, err)
+	require.True(t, deleted)
 }
 
 func requireClientConflict(t *testing.T, err error, key string, current uint64) {
@@ -259,18 +253,23 @@ func TestClusterTxn(t *testing.T) {
 	require.Equal(t, res.Revision, again.Results[0].Revision)
 	requireValue(t, api.read(kvURL(base, "{acct}.log")), "paid")
 
-	t.Run("across partitions", func(t *testing.T) {
-		keys := slices.Collect(maps.Values(keysPerPartition(t, c, "cross")))
-		body := fmt.Sprintf(`{"success":[{"op":"put","key":%q,"value":"eA=="},{"op":"put","key":%q,"value":"eA=="}]}`, keys[0], keys[1])
-		requireError(t, api.write(http.MethodPost, base+"/v1/txn", []byte(body), nil), http.StatusBadRequest, "bad_request")
-		for _, key := range keys[:2] {
-			requireError(t, api.read(kvURL(base, key)), http.StatusNotFound, "not_found")
-		}
-		_, err := newClusterClient(t, c).Txn(testContext(t, eventually), kv.TxnRequest{Success: []kv.TxnOp{
-			{Op: "put", Key: keys[0], Value: []byte("x")}, {Op: "put", Key: keys[1], Value: []byte("x")},
-		}})
-		require.ErrorIs(t, err, kv.ErrBadRequest)
-	})
+	t.Run("across partitions", func(t *testing.T) { testCrossPartitionTxn(t, c, api, base) })
+}
+
+// testCrossPartitionTxn checks that a transaction over keys of two
+// partitions is refused, over HTTP and through kv.Client, and writes
+// nothing.
+func testCrossPartitionTxn(t *testing.T, c *kv.LocalCluster, api *httpAPI, base string) {
+	keys := slices.Collect(maps.Values(keysPerPartition(t, c, "cross")))[:2]
+	body := fmt.Sprintf(`{"success":[{"op":"put","key":%q,"value":"eA=="},{"op":"put","key":%q,"value":"eA=="}]}`, keys[0], keys[1])
+	requireError(t, api.write(http.MethodPost, base+"/v1/txn", []byte(body), nil), http.StatusBadRequest, "bad_request")
+	_, err := newClusterClient(t, c).Txn(testContext(t, eventually), kv.TxnRequest{Success: []kv.TxnOp{
+		{Op: "put", Key: keys[0], Value: []byte("x")}, {Op: "put", Key: keys[1], Value: []byte("x")},
+	}})
+	require.ErrorIs(t, err, kv.ErrBadRequest)
+	for _, key := range keys {
+		requireError(t, api.read(kvURL(base, key)), http.StatusNotFound, "not_found")
+	}
 }
 
 // A write retried under one Idempotency-Key, through any node, applies

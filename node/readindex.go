@@ -9,8 +9,9 @@ import (
 
 // leaderVerifier batches VerifyLeader calls: every reader that joins while a
 // round is pending shares the next round's quorum check, and a round always
-// starts after its readers joined, so a success proves leadership at a moment
-// after each reader took its read index.
+// starts after its readers joined. A success means a quorum still followed
+// this leader after each reader took its read index (hashicorp/raft counts
+// replies to heartbeats in flight, which no newer leader can have sent).
 type leaderVerifier struct {
 	raft    *raft.Raft
 	mu      sync.Mutex

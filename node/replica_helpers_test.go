@@ -72,7 +72,7 @@ func newTestGroup(t *testing.T, rc RaftConfig) *testGroup {
 // so that nothing outlives the bubble.
 func (g *testGroup) close() {
 	for _, r := range g.replicas {
-		assert.NoError(g.t, r.Close())
+		assert.NoError(g.t, closeReplica(r))
 	}
 	for _, tr := range g.trans {
 		assert.NoError(g.t, tr.Close())
@@ -109,7 +109,22 @@ func (g *testGroup) heal(r *Replica) { g.connect(g.index(r)) }
 // stop cuts r off and closes it, as if its node had crashed.
 func (g *testGroup) stop(r *Replica) {
 	g.isolate(r)
-	require.NoError(g.t, r.Close())
+	require.NoError(g.t, closeReplica(r))
+}
+
+// closeReplica closes r, or gives up after groupWait: the other replicas'
+// timers keep fake time moving, so a Close that never returns would hang the
+// test instead of failing it. The goroutine left behind then makes the
+// bubble report what blocked it.
+func closeReplica(r *Replica) error {
+	done := make(chan error, 1)
+	go func() { done <- r.Close() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(groupWait):
+		return fmt.Errorf("close of %s did not return within %s", r.nodeID, groupWait)
+	}
 }
 
 func (g *testGroup) index(r *Replica) int {

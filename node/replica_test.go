@@ -142,24 +142,38 @@ func TestReplicaSnapshotInstall(t *testing.T) {
 
 		g.isolate(lagging)
 		const keys = 40
+		var last uint64
 		for i := 1; i < keys; i++ {
-			g.put(leader, fmt.Sprintf("k%02d", i), "v")
+			last = g.put(leader, fmt.Sprintf("k%02d", i), "v").Revision
 		}
-		require.NoError(t, leader.Snapshot())
-		first, err := leader.stores.logs.FirstIndex()
-		require.NoError(t, err)
-		require.Greater(t, first, lagging.Raft().LastIndex()+1, "the leader's log no longer holds what the follower lacks")
+		// Both up-to-date replicas compact, so whichever leads after the
+		// heal can only catch the lagging one up from a snapshot.
+		up := g.others(lagging)
+		g.waitApplied(last, up...)
+		snapIndex := last
+		for _, r := range up {
+			require.NoError(t, r.Snapshot())
+			first, err := r.stores.logs.FirstIndex()
+			require.NoError(t, err)
+			require.Greater(t, first, lagging.Raft().LastIndex()+1, "%s's log no longer holds what the lagging replica lacks", r.nodeID)
+			snapIndex = min(snapIndex, lastSnapshotIndex(r))
+		}
 
 		g.heal(lagging)
 		require.Eventually(t, func() bool {
-			return lagging.FSM().AppliedIndex() == leader.FSM().AppliedIndex() && lagging.FSM().Len() == keys
-		}, groupWait, groupTick, "the follower never caught up")
+			return lastSnapshotIndex(lagging) >= snapIndex &&
+				lagging.FSM().AppliedIndex() == leader.FSM().AppliedIndex() && lagging.FSM().Len() == keys
+		}, groupWait, groupTick, "the lagging replica never caught up from a snapshot")
 		require.Equal(t, leader.FSM().Scan("", "", 0), lagging.FSM().Scan("", "", 0))
 		require.Equal(t, leader.Status().AppliedIndex, lagging.Status().AppliedIndex)
-		installed, err := strconv.ParseUint(lagging.Raft().Stats()["last_snapshot_index"], 10, 64)
-		require.NoError(t, err)
-		require.GreaterOrEqual(t, installed, first-1, "the follower caught up from the leader's snapshot")
 	})
+}
+
+// lastSnapshotIndex returns the index of the last snapshot r took or
+// installed, or 0 if none.
+func lastSnapshotIndex(r *Replica) uint64 {
+	n, _ := strconv.ParseUint(r.Raft().Stats()["last_snapshot_index"], 10, 64)
+	return n
 }
 
 func TestReplicaReadBarrierLinearizable(t *testing.T) {
@@ -250,18 +264,10 @@ func TestReplicaCloseStopsEverything(t *testing.T) {
 					closeWhilePending(t, g, leader, c.pending, c.want)
 				}
 				for _, r := range g.replicas {
-					require.NoError(t, r.Close())
+					require.NoError(t, closeReplica(r))
 				}
-				for i, r := range g.replicas {
-					for _, peer := range g.others(r) {
-						_, err := g.trans[i].AppendEntriesPipeline(raft.ServerID(peer.nodeID), raft.ServerAddress(peer.nodeID))
-						require.Error(t, err, "Close closed the transport of %s", r.nodeID)
-					}
-					require.NoError(t, r.Close(), "Close again")
-					require.Equal(t, "Shutdown", r.Status().State)
-					_, err := r.Propose(t.Context(), putCmd("late", "x"))
-					require.ErrorIs(t, err, ErrNotLeader)
-					require.ErrorIs(t, r.ReadBarrier(t.Context()), ErrNotLeader)
+				for _, r := range g.replicas {
+					requireClosed(t, g, r)
 				}
 			})
 		})
@@ -277,6 +283,22 @@ func closeWhilePending(t *testing.T, g *testGroup, leader *Replica, pending func
 	go func() { done <- pending(t.Context(), leader) }()
 	synctest.Wait()
 	require.Empty(t, done, "the call waits while the leader is cut off")
-	require.NoError(t, leader.Close())
+	require.NoError(t, closeReplica(leader))
 	requireErrorIsAny(t, <-done, want...)
+}
+
+// requireClosed checks that r, closed, has let go of its transport, closes
+// again without error and refuses every request.
+func requireClosed(t *testing.T, g *testGroup, r *Replica) {
+	t.Helper()
+	trans := g.trans[g.index(r)]
+	for _, peer := range g.others(r) {
+		_, err := trans.AppendEntriesPipeline(raft.ServerID(peer.nodeID), raft.ServerAddress(peer.nodeID))
+		require.Error(t, err, "Close closed the transport of %s", r.nodeID)
+	}
+	require.NoError(t, closeReplica(r), "Close again")
+	require.Equal(t, "Shutdown", r.Status().State)
+	_, err := r.Propose(t.Context(), putCmd("late", "x"))
+	require.ErrorIs(t, err, ErrNotLeader)
+	require.ErrorIs(t, r.ReadBarrier(t.Context()), ErrNotLeader)
 }
