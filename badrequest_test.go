@@ -39,6 +39,7 @@ func badRequests() []badRequest {
 		bad("empty key on PUT", http.MethodPut, "/v1/kv/", "v"),
 		bad("empty key on GET", http.MethodGet, "/v1/kv/", ""),
 		bad("empty key on DELETE", http.MethodDelete, "/v1/kv/", ""),
+		bad("key not valid UTF-8", http.MethodPut, "/v1/kv/%FF%FE", "v"),
 		tooLarge("key over 4 KiB", http.MethodPut, "/v1/kv/"+strings.Repeat("k", 4<<10+1), "v"),
 		tooLarge("value over 1 MiB", http.MethodPut, kvPath, strings.Repeat("v", 1<<20+1)),
 		tooLarge("txn body over its cap", http.MethodPost, "/v1/txn", `{"success":[]}`+strings.Repeat(" ", 3<<20)),

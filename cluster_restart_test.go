@@ -1,8 +1,13 @@
 package kv_test
 
 import (
+	"errors"
 	"fmt"
+	"net"
+	"os"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"github.com/treekv/kv"
@@ -51,4 +56,21 @@ func TestClusterRollingRestartKeepsAcknowledgedWrites(t *testing.T) {
 	}
 	acked := load.halted(t)
 	requireAcked(t, client, acked)
+}
+
+// A node stops cleanly while a client holds a connection to it that has
+// not carried a request yet, as HTTP clients keep spare connections in
+// their pools; the node closes that connection.
+func TestClusterStopNodeWithUnusedConnection(t *testing.T) {
+	c := startCluster(t, kv.ClusterConfig{Nodes: 1, Replicas: 1, Partitions: 1})
+	addr := strings.TrimPrefix(c.Endpoints()[0], "http://")
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+
+	require.NoError(t, c.StopNode(0))
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(eventually)))
+	_, err = conn.Read(make([]byte, 1))
+	require.Error(t, err)
+	require.False(t, errors.Is(err, os.ErrDeadlineExceeded), "the node left the connection open")
 }

@@ -41,9 +41,9 @@ func startWriteLoad(t *testing.T, client *kv.Client, prefix string, writers, per
 			w.write(ctx, id, perWriter)
 		})
 	}
-	t.Cleanup(func() {
-		w.halt()
+	t.Cleanup(func() { // a no-op once finish or halted returned
 		cancel()
+		w.halt()
 	})
 	return w
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // keyFromPath returns the unescaped key of a /v1/kv/{key} request.
@@ -18,10 +19,14 @@ func keyFromPath(r *http.Request) (string, error) {
 	return key, nil
 }
 
-// checkKey enforces the key rules: non-empty, at most MaxKeySize bytes.
+// checkKey enforces the key rules: non-empty, valid UTF-8 (scan and
+// transaction answers carry keys as JSON strings), at most MaxKeySize bytes.
 func (l Limits) checkKey(key string) error {
 	if key == "" {
 		return Errorf(ErrBadRequest, "key is empty")
+	}
+	if !utf8.ValidString(key) {
+		return Errorf(ErrBadRequest, "key %q is not valid UTF-8", key)
 	}
 	if len(key) > l.MaxKeySize {
 		return Errorf(ErrTooLarge, "key is %d bytes, over the limit of %d", len(key), l.MaxKeySize)

@@ -9,9 +9,10 @@ import (
 
 // newHTTPServer wraps h in a server with every timeout set. WriteTimeout
 // leaves room for a write that waits the full commit timeout.
-func newHTTPServer(h http.Handler) *http.Server {
+func newHTTPServer(h http.Handler, conns *idleConns) *http.Server {
 	return &http.Server{
 		Handler:           h,
+		ConnState:         conns.track,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

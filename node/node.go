@@ -25,6 +25,7 @@ type Node struct {
 	mux      *mux.Mux
 	httpLn   net.Listener
 	server   *http.Server
+	conns    *idleConns
 	forward  *forwarder
 	metrics  *metrics
 	mu       sync.RWMutex
@@ -69,7 +70,8 @@ func (n *Node) listen() error {
 }
 
 func (n *Node) serve() {
-	n.server = newHTTPServer(n.handler())
+	n.conns = newIdleConns()
+	n.server = newHTTPServer(n.handler(), n.conns)
 	n.serveErr = make(chan error, 1)
 	go func() { n.serveErr <- n.server.Serve(n.httpLn) }()
 	n.logger.Info("node serving", "http", n.HTTPAddr(), "raft", n.RaftAddr())
@@ -110,7 +112,7 @@ func (n *Node) Close() error {
 	if n.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 		defer cancel()
-		errs = append(errs, n.server.Shutdown(ctx))
+		errs = append(errs, n.conns.shutdown(ctx, n.server))
 		if err := <-n.serveErr; !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, err)
 		}
