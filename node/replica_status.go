@@ -2,7 +2,6 @@ package node
 
 import (
 	"context"
-	"time"
 
 	"github.com/hashicorp/raft"
 )
@@ -83,6 +82,3 @@ func (r *Replica) TransferLeadership(ctx context.Context, id, addr string) error
 func (r *Replica) Snapshot() error {
 	return r.raft.Snapshot().Error()
 }
-
-// waitStep is how often helpers that poll Raft state look again.
-const waitStep = 10 * time.Millisecond

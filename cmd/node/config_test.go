@@ -11,12 +11,12 @@ import (
 	"github.com/treekv/kv/node/part"
 )
 
-const threePeers = "n1=127.0.0.1:9001@127.0.0.1:9101,n2=127.0.0.1:9002@127.0.0.1:9102,n3=127.0.0.1:9003@127.0.0.1:9103"
+const threePeers = "n1=node.test:9001@node.test:9101,n2=node.test:9002@node.test:9102,n3=node.test:9003@node.test:9103"
 
 func TestParseConfig(t *testing.T) {
 	peers, err := parsePeers(threePeers)
 	require.NoError(t, err)
-	base := config{id: "n2", httpAddr: "127.0.0.1:9002", raftAddr: "127.0.0.1:9102", peers: peers,
+	base := config{id: "n2", httpAddr: "node.test:9002", raftAddr: "node.test:9102", peers: peers,
 		partitioner: part.KindHash, partitions: 8, replicas: 3, logLevel: slog.LevelInfo}
 	tests := []struct {
 		name string
@@ -48,9 +48,9 @@ func TestParseConfig(t *testing.T) {
 }
 
 func TestParseConfigWithoutPeersNeedsAddresses(t *testing.T) {
-	got, err := parseConfig([]string{"-id", "n1", "-http", "127.0.0.1:9001", "-raft", "127.0.0.1:9101", "-data-dir", "d"}, new(bytes.Buffer))
+	got, err := parseConfig([]string{"-id", "n1", "-http", "node.test:9001", "-raft", "node.test:9101", "-data-dir", "d"}, new(bytes.Buffer))
 	require.NoError(t, err)
-	assert.Equal(t, "127.0.0.1:9001", got.httpAddr)
+	assert.Equal(t, "node.test:9001", got.httpAddr)
 	assert.Empty(t, got.peers)
 }
 

@@ -16,8 +16,8 @@ func TestParsePeers(t *testing.T) {
 		in   string
 		want []part.NodeInfo
 	}{
-		{"one node", "n1=127.0.0.1:9001@127.0.0.1:9101",
-			[]part.NodeInfo{{ID: "n1", HTTPAddr: "127.0.0.1:9001", RaftAddr: "127.0.0.1:9101"}}},
+		{"one node", "n1=node.test:9001@node.test:9101",
+			[]part.NodeInfo{{ID: "n1", HTTPAddr: "node.test:9001", RaftAddr: "node.test:9101"}}},
 		{"order is kept", "b=h2:1@h2:2,a=h1:1@h1:2", []part.NodeInfo{
 			{ID: "b", HTTPAddr: "h2:1", RaftAddr: "h2:2"}, {ID: "a", HTTPAddr: "h1:1", RaftAddr: "h1:2"}}},
 		{"spaces around entries", " n1=a:1@a:2 , n2=b:1@b:2 ", []part.NodeInfo{
@@ -60,7 +60,7 @@ func TestParsePeersRefusesBadLists(t *testing.T) {
 // FuzzParsePeers checks that any input either fails or yields distinct,
 // complete entries that format back to a list parsing to the same peers.
 func FuzzParsePeers(f *testing.F) {
-	f.Add("n1=127.0.0.1:9001@127.0.0.1:9101,n2=127.0.0.1:9002@127.0.0.1:9102")
+	f.Add("n1=node.test:9001@node.test:9101,n2=node.test:9002@node.test:9102")
 	f.Add("n1=[::1]:1@[::1]:2")
 	f.Add("=@,")
 	f.Fuzz(func(t *testing.T, in string) {

@@ -12,9 +12,9 @@ func ExamplePlan() {
 	m, err := part.Plan(part.PlanConfig{
 		Partitions: 6,
 		Nodes: []part.NodeInfo{
-			{ID: "n1", HTTPAddr: "127.0.0.1:9001", RaftAddr: "127.0.0.1:9101"},
-			{ID: "n2", HTTPAddr: "127.0.0.1:9002", RaftAddr: "127.0.0.1:9102"},
-			{ID: "n3", HTTPAddr: "127.0.0.1:9003", RaftAddr: "127.0.0.1:9103"},
+			{ID: "n1", HTTPAddr: "n01.test:9000", RaftAddr: "n01.test:9100"},
+			{ID: "n2", HTTPAddr: "n02.test:9000", RaftAddr: "n02.test:9100"},
+			{ID: "n3", HTTPAddr: "n03.test:9000", RaftAddr: "n03.test:9100"},
 		},
 	})
 	if err != nil {
