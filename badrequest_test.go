@@ -73,9 +73,9 @@ func badRequests() []badRequest {
 // Every bad request is answered with its 4xx JSON error and the right code,
 // changes nothing, and leaves the node serving normal requests.
 func TestBadRequests(t *testing.T) {
-	// The transaction body cap grows with MaxTxnOps: at 2 ops it is under
-	// 3 MiB, cheap to exceed. Key and value limits keep their defaults.
-	c := startCluster(t, kv.ClusterConfig{Limits: kv.Limits{MaxTxnOps: 2}})
+	// Small transaction limits keep the oversized cases cheap; key and value
+	// limits keep their defaults.
+	c := startCluster(t, kv.ClusterConfig{Limits: kv.Limits{MaxTxnOps: 2, MaxTxnSize: 1 << 20}})
 	api := newHTTPAPI(t)
 	nodes := c.Endpoints()
 	for i, tt := range badRequests() {

@@ -11,7 +11,7 @@ import (
 // serveTxn answers POST /v1/txn: a transaction over keys of one partition,
 // applied atomically on its leader.
 func (n *Node) serveTxn(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r, n.cfg.Limits.maxTxnBody(), "transaction body")
+	body, err := readBody(w, r, int64(n.cfg.Limits.MaxTxnSize), "transaction body")
 	if err != nil {
 		writeError(w, err)
 		return

@@ -42,8 +42,11 @@ type Limits struct {
 	MaxKeySize int
 	// MaxValueSize is the largest value in bytes. Default 1 MiB.
 	MaxValueSize int
-	// MaxTxnOps is the most operations one transaction may carry. Default 128.
+	// MaxTxnOps is the most compares and operations one transaction may
+	// carry. Default 128.
 	MaxTxnOps int
+	// MaxTxnSize is the largest transaction body in bytes. Default 4 MiB.
+	MaxTxnSize int
 	// MaxScanLimit is the largest page a scan may ask for. Default 10000.
 	MaxScanLimit int
 }
@@ -53,6 +56,7 @@ const (
 	DefaultMaxKeySize   = 4 << 10
 	DefaultMaxValueSize = 1 << 20
 	DefaultMaxTxnOps    = 128
+	DefaultMaxTxnSize   = 4 << 20
 	DefaultMaxScanLimit = 10000
 	DefaultScanLimit    = 100
 )
@@ -61,14 +65,9 @@ func (l Limits) withDefaults() Limits {
 	setInt(&l.MaxKeySize, DefaultMaxKeySize)
 	setInt(&l.MaxValueSize, DefaultMaxValueSize)
 	setInt(&l.MaxTxnOps, DefaultMaxTxnOps)
+	setInt(&l.MaxTxnSize, DefaultMaxTxnSize)
 	setInt(&l.MaxScanLimit, DefaultMaxScanLimit)
 	return l
-}
-
-// maxTxnBody is the largest transaction body: every op at the value limit,
-// base64-encoded, plus room for keys and JSON.
-func (l Limits) maxTxnBody() int64 {
-	return int64(l.MaxTxnOps) * int64(l.MaxValueSize/3*4+l.MaxKeySize*2+256)
 }
 
 func setInt(v *int, def int) {
@@ -100,7 +99,7 @@ func (c Config) Validate() error {
 		return errors.New("node ID is empty")
 	}
 	l := c.Limits
-	if l.MaxKeySize < 0 || l.MaxValueSize < 0 || l.MaxTxnOps < 0 || l.MaxScanLimit < 0 {
+	if l.MaxKeySize < 0 || l.MaxValueSize < 0 || l.MaxTxnOps < 0 || l.MaxTxnSize < 0 || l.MaxScanLimit < 0 {
 		return fmt.Errorf("limits cannot be negative: %+v", l)
 	}
 	if c.WriteTimeout < 0 {
