@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/treekv/kv/node"
 )
@@ -47,10 +48,22 @@ type ClusterConfig struct {
 	// (one per node). Default "127.0.0.1:0" for each.
 	HTTPAddrs []string
 	RaftAddrs []string
+	// Controller, when set, runs a controller in this process with this
+	// configuration: the nodes join it, it plans the partition map and keeps
+	// the placement, and its dashboard may stop, restart and isolate the
+	// nodes. StartCluster fills in its ID ("c1" when empty), the map's shape
+	// (Partitioner, Partitions, SplitKeys, Replicas), Raft timings and data
+	// directory when unset, and Local.
+	Controller *ControllerConfig
+	// HeartbeatInterval is how often nodes report to the controller.
+	// Default 1s.
+	HeartbeatInterval time.Duration
 	// Raft, Limits and Logger apply to every node.
 	Raft   RaftConfig
 	Limits Limits
 	Logger *slog.Logger
+
+	controllerURL string // set by StartCluster once the controller listens
 }
 
 func (c ClusterConfig) withDefaults() ClusterConfig {
@@ -84,7 +97,8 @@ func (c ClusterConfig) validate() error {
 
 // nodeConfig is the configuration of node i (0-based).
 func (c ClusterConfig) nodeConfig(i int) node.Config {
-	nc := node.Config{ID: nodeID(i), Raft: c.Raft, Limits: c.Limits, Logger: c.Logger}
+	nc := node.Config{ID: nodeID(i), Raft: c.Raft, Limits: c.Limits, Logger: c.Logger,
+		Controller: c.controllerURL, HeartbeatInterval: c.HeartbeatInterval}
 	if len(c.HTTPAddrs) > 0 {
 		nc.HTTPAddr = c.HTTPAddrs[i]
 	}
@@ -103,10 +117,11 @@ func nodeID(i int) string { return fmt.Sprintf("n%d", i+1) }
 // loopback TCP: for programs that embed treekv and for test harnesses. It
 // can stop, restart and isolate nodes. Its methods are safe for concurrent use.
 type LocalCluster struct {
-	cfg   ClusterConfig
-	mu    sync.Mutex
-	nodes []*node.Node // nil while a node is stopped
-	addrs []node.Config
+	cfg        ClusterConfig
+	controller *Cluster
+	mu         sync.Mutex
+	nodes      []*node.Node // nil while a node is stopped
+	addrs      []node.Config
 }
 
 // StartCluster starts the nodes, installs the partition map, creates every
@@ -119,13 +134,17 @@ func StartCluster(ctx context.Context, cfg ClusterConfig) (*LocalCluster, error)
 		return nil, err
 	}
 	c := &LocalCluster{cfg: cfg}
+	if err := c.startController(); err != nil {
+		return nil, err
+	}
 	if err := c.startNodes(); err != nil {
 		return nil, errors.Join(err, c.Close())
 	}
-	if err := c.placeReplicas(); err != nil {
+	if err := c.placeOrAwaitMap(ctx); err != nil {
 		return nil, errors.Join(err, c.Close())
 	}
 	if err := c.WaitReady(ctx); err != nil {
+
 		return nil, errors.Join(err, c.Close())
 	}
 	return c, nil
@@ -153,6 +172,10 @@ func (c *LocalCluster) Close() error {
 			errs = append(errs, n.Close())
 			c.nodes[i] = nil
 		}
+	}
+	if c.controller != nil {
+		errs = append(errs, c.controller.Close())
+		c.controller = nil
 	}
 	return errors.Join(errs...)
 }

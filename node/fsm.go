@@ -55,6 +55,7 @@ type FSM struct {
 	dedup   *dedupTable
 	scratch []byte        // Apply's buffer for hashing commands
 	applied atomic.Uint64 // changes with the state, under mu; read without it
+	size    atomic.Int64  // Bytes: changes with the tree, under mu; read without it
 	notify  notifier
 }
 

@@ -140,6 +140,7 @@ func (f *FSM) applyOp(index uint64, op *Op) OpResult {
 		res.Entry, res.Found = f.put(index, op.Key, op.Value), true
 	case OpDelete:
 		res.Entry, res.Found = f.tree.Delete(Entry{Key: op.Key})
+		f.size.Add(-entrySize(res.Entry))
 		res.Entry.Value = nil
 	}
 	return res
@@ -152,7 +153,8 @@ func (f *FSM) put(index uint64, key string, value []byte) Entry {
 	if old, ok := f.tree.Get(Entry{Key: key}); ok {
 		e.CreateRevision, e.Version = old.CreateRevision, old.Version+1
 	}
-	f.tree.ReplaceOrInsert(e)
+	old, _ := f.tree.ReplaceOrInsert(e)
+	f.size.Add(entrySize(e) - entrySize(old))
 	e.Value = nil
 	return e
 }

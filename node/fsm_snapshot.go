@@ -139,8 +139,10 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 	if err != nil {
 		return fmt.Errorf("restore snapshot: %w", err)
 	}
+	size := treeSize(tree)
 	f.mu.Lock()
 	f.tree, f.dedup = tree, dedup
+	f.size.Store(size)
 	f.applied.Store(applied)
 	f.mu.Unlock()
 	f.notify.broadcast()

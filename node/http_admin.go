@@ -28,6 +28,7 @@ func (n *Node) adminRoutes(mux *http.ServeMux) {
 	})
 	mux.HandleFunc("POST /v1/admin/replicas", n.serveCreateReplica)
 	mux.HandleFunc("DELETE /v1/admin/replicas/{id}", n.serveRemoveReplica)
+	n.memberRoutes(mux)
 }
 
 func (n *Node) serveGetMap(w http.ResponseWriter, r *http.Request) {

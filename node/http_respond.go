@@ -58,3 +58,11 @@ func statusOf(code string, err error) int {
 	}
 	return http.StatusInternalServerError
 }
+
+// WriteJSON answers status with v as JSON; for servers built on the node's
+// API conventions (the controller, the balancer).
+func WriteJSON(w http.ResponseWriter, status int, v any) { writeJSON(w, status, v) }
+
+// WriteError answers err as the API's JSON error, with the status of its
+// code and, for unavailable and indeterminate, a Retry-After header.
+func WriteError(w http.ResponseWriter, err error) { writeError(w, err) }

@@ -2,6 +2,7 @@ package node
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -13,11 +14,13 @@ type metrics struct {
 	registry  *prometheus.Registry
 	requests  *prometheus.HistogramVec
 	forwarded prometheus.Counter
+	rate      *rateMeter // data API requests, for NodeReport.RequestsPerSec
 }
 
 func newMetrics(n *Node) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
+		rate:     newRateMeter(time.Now),
 		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "treekv_http_request_duration_seconds",
 			Help:    "Latency of HTTP data API requests by route, method and status code.",
@@ -52,10 +55,14 @@ func (n *Node) leaderCount() float64 {
 	return float64(count)
 }
 
-// instrument records the latency and status of every request to h.
+// instrument records the latency and status of every request to h and
+// counts it in the request rate.
 func (m *metrics) instrument(route string, h http.Handler) http.Handler {
 	obs := m.requests.MustCurryWith(prometheus.Labels{"route": route})
-	return promhttp.InstrumentHandlerDuration(obs, h)
+	return promhttp.InstrumentHandlerDuration(obs, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.rate.add()
+		h.ServeHTTP(w, r)
+	}))
 }
 
 func (m *metrics) handler() http.Handler {

@@ -33,10 +33,12 @@ type Node struct {
 	replicas map[uint64]*Replica
 	closed   atomic.Bool
 	serveErr chan error
+	beat     *heartbeater // nil without a controller
 }
 
 // New starts a node: it listens for Raft and HTTP, reopens every replica
-// found in its data directory, and begins serving.
+// found in its data directory, and begins serving. With a Controller it
+// also starts joining and heartbeating to it.
 func New(cfg Config) (*Node, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -52,6 +54,7 @@ func New(cfg Config) (*Node, error) {
 		return nil, errors.Join(err, n.Close())
 	}
 	n.serve()
+	n.startHeartbeat()
 	return n, nil
 }
 
@@ -102,11 +105,15 @@ func (n *Node) SetIsolated(isolated bool) {
 // closeTimeout bounds a graceful HTTP shutdown.
 const closeTimeout = 5 * time.Second
 
-// Close stops serving HTTP (waiting for requests in flight), shuts every
-// replica down and closes the Raft listener. It is safe to call twice.
+// Close stops heartbeating to the controller (waiting for the goroutine),
+// stops serving HTTP (waiting for requests in flight), shuts every replica
+// down and closes the Raft listener. It is safe to call twice.
 func (n *Node) Close() error {
 	if n.closed.Swap(true) {
 		return nil
+	}
+	if n.beat != nil {
+		n.beat.stop()
 	}
 	var errs []error
 	if n.server != nil {

@@ -30,6 +30,14 @@ type Config struct {
 	// WriteTimeout bounds how long a write waits to commit before it is
 	// answered as indeterminate. Default 5s.
 	WriteTimeout time.Duration
+	// Controller is the base URL of the cluster's controller, such as
+	// "http://127.0.0.1:8080". When set, the node joins it at start and
+	// heartbeats to it, installing the newer partition maps it answers.
+	// Empty means no controller: maps and replicas are set by hand.
+	Controller string
+	// HeartbeatInterval is how often the node reports to the Controller.
+	// Default 1s.
+	HeartbeatInterval time.Duration
 	// EnablePprof serves /debug/pprof/.
 	EnablePprof bool
 	// Logger receives the node's logs; nil discards them.
@@ -86,6 +94,9 @@ func (c Config) withDefaults() Config {
 	if c.WriteTimeout == 0 {
 		c.WriteTimeout = 5 * time.Second
 	}
+	if c.HeartbeatInterval == 0 {
+		c.HeartbeatInterval = DefaultHeartbeatInterval
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -104,6 +115,9 @@ func (c Config) Validate() error {
 	}
 	if c.WriteTimeout < 0 {
 		return fmt.Errorf("WriteTimeout (%s) cannot be negative", c.WriteTimeout)
+	}
+	if err := validateController(c.Controller, c.HeartbeatInterval); err != nil {
+		return err
 	}
 	return c.Raft.Validate()
 }

@@ -20,10 +20,13 @@ const partitionsDir = "partitions"
 // transportTimeout bounds one Raft RPC between nodes.
 const transportTimeout = 10 * time.Second
 
-// CreateReplica starts this node's replica of partition id, as the current
-// map describes it. With bootstrap, a replica without state gives the group
-// its first configuration (the map's replica set); otherwise it waits for
-// the group's leader to contact it.
+// CreateReplica starts this node's replica of partition id, which the
+// current map must hold. With bootstrap, the map must place a replica on
+// this node, and a replica without state gives the group its first
+// configuration (the map's replica set). Otherwise the replica waits for the
+// group's leader to add it, so a move may create it before the map names
+// this node. A partition this node already hosts fails with ErrConflict,
+// which a caller retrying a creation may treat as success.
 func (n *Node) CreateReplica(id uint64, bootstrap bool) error {
 	m, err := n.currentMap()
 	if err != nil {
@@ -33,7 +36,7 @@ func (n *Node) CreateReplica(id uint64, bootstrap bool) error {
 	if !ok {
 		return Errorf(ErrNotFound, "partition %d is not in the map", id)
 	}
-	if !slices.Contains(p.Replicas, n.cfg.ID) {
+	if bootstrap && !slices.Contains(p.Replicas, n.cfg.ID) {
 		return Errorf(ErrBadRequest, "partition %d has no replica on node %s", id, n.cfg.ID)
 	}
 	r, err := n.openReplica(id)

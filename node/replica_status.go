@@ -16,23 +16,37 @@ type ReplicaStatus struct {
 	CommitIndex  uint64 `json:"commit_index"`
 	AppliedIndex uint64 `json:"applied_index"`
 	Keys         int    `json:"keys"`
+	Bytes        int64  `json:"bytes"` // sum of the sizes of keys and values
 	Voters       int    `json:"voters"`
+	// Learner reports that this replica is a non-voter of its group.
+	Learner bool `json:"learner"`
+	// Members is the group's latest configuration, reported by the leader only.
+	Members []Member `json:"members,omitempty"`
 }
 
-// Status reports the replica's role, leader, term, indexes and size.
+// Status reports the replica's role, leader, term, indexes and size. It is
+// cheap: every field is read from memory.
 func (r *Replica) Status() ReplicaStatus {
 	id, addr := r.Leader()
-	return ReplicaStatus{
+	state := r.raft.State()
+	servers := r.configuration()
+	s := ReplicaStatus{
 		Partition:    r.partition,
-		State:        r.raft.State().String(),
+		State:        state.String(),
 		LeaderID:     id,
 		LeaderAddr:   addr,
 		Term:         r.term(),
 		CommitIndex:  r.raft.CommitIndex(),
 		AppliedIndex: r.fsm.AppliedIndex(),
 		Keys:         r.fsm.Len(),
-		Voters:       r.voters(),
+		Bytes:        r.fsm.Bytes(),
+		Voters:       voters(servers),
+		Learner:      isLearner(servers, r.nodeID),
 	}
+	if state == raft.Leader {
+		s.Members = membersOf(servers)
+	}
+	return s
 }
 
 func (r *Replica) term() uint64 {
@@ -40,18 +54,23 @@ func (r *Replica) term() uint64 {
 	return t
 }
 
-func (r *Replica) voters() int {
-	f := r.raft.GetConfiguration()
-	if f.Error() != nil {
-		return 0
-	}
+func voters(servers []raft.Server) int {
 	n := 0
-	for _, s := range f.Configuration().Servers {
+	for _, s := range servers {
 		if s.Suffrage == raft.Voter {
 			n++
 		}
 	}
 	return n
+}
+
+func isLearner(servers []raft.Server, nodeID string) bool {
+	for _, s := range servers {
+		if string(s.ID) == nodeID {
+			return s.Suffrage == raft.Nonvoter
+		}
+	}
+	return false
 }
 
 // Ready reports whether the replica knows a leader and has applied every
@@ -61,21 +80,27 @@ func (r *Replica) Ready() bool {
 	return id != "" && r.fsm.AppliedIndex() >= r.raft.CommitIndex()
 }
 
-// TransferLeadership hands leadership to the replica on node id at addr and
-// waits for the transfer to finish.
+// TransferLeadership hands leadership to the replica on node id, a voter,
+// at addr (empty: the address the configuration has for it), and waits for
+// the transfer to finish. An empty id lets Raft pick the most up-to-date
+// voter; the leader's own id is a no-op. It runs on the leader only and
+// sorts errors as the membership changes do.
 func (r *Replica) TransferLeadership(ctx context.Context, id, addr string) error {
 	if !r.IsLeader() {
 		return r.notLeader()
 	}
-	f := r.raft.LeadershipTransferToServer(raft.ServerID(id), raft.ServerAddress(addr))
-	done := make(chan error, 1)
-	go func() { done <- f.Error() }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
+	if id == r.nodeID {
+		return nil
 	}
+	if id == "" {
+		return r.waitChange(ctx, r.raft.LeadershipTransfer(), "transfer leadership")
+	}
+	addr, err := r.transferTarget(id, addr)
+	if err != nil {
+		return err
+	}
+	f := r.raft.LeadershipTransferToServer(raft.ServerID(id), raft.ServerAddress(addr))
+	return r.waitChange(ctx, f, "transfer leadership to "+id)
 }
 
 // Snapshot asks Raft to take a snapshot now and waits for it.
