@@ -99,10 +99,10 @@ func (c ClusterConfig) validate() error {
 func (c ClusterConfig) nodeConfig(i int) node.Config {
 	nc := node.Config{ID: nodeID(i), Raft: c.Raft, Limits: c.Limits, Logger: c.Logger,
 		Controller: c.controllerURL, HeartbeatInterval: c.HeartbeatInterval}
-	if len(c.HTTPAddrs) > 0 {
+	if i < len(c.HTTPAddrs) {
 		nc.HTTPAddr = c.HTTPAddrs[i]
 	}
-	if len(c.RaftAddrs) > 0 {
+	if i < len(c.RaftAddrs) {
 		nc.RaftAddr = c.RaftAddrs[i]
 	}
 	if c.DataDir != "" {
@@ -151,15 +151,26 @@ func StartCluster(ctx context.Context, cfg ClusterConfig) (*LocalCluster, error)
 }
 
 func (c *LocalCluster) startNodes() error {
-	for i := range c.cfg.Nodes {
-		n, err := node.New(c.cfg.nodeConfig(i))
-		if err != nil {
-			return fmt.Errorf("start node %s: %w", nodeID(i), err)
+	for range c.cfg.Nodes {
+		if _, err := c.startNode(); err != nil {
+			return err
 		}
-		c.nodes = append(c.nodes, n)
-		c.addrs = append(c.addrs, node.Config{HTTPAddr: n.HTTPAddr(), RaftAddr: n.RaftAddr()})
 	}
 	return nil
+}
+
+// startNode starts the next node and returns its index.
+func (c *LocalCluster) startNode() (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	i := len(c.nodes)
+	n, err := node.New(c.cfg.nodeConfig(i))
+	if err != nil {
+		return i, fmt.Errorf("start node %s: %w", nodeID(i), err)
+	}
+	c.nodes = append(c.nodes, n)
+	c.addrs = append(c.addrs, node.Config{HTTPAddr: n.HTTPAddr(), RaftAddr: n.RaftAddr()})
+	return i, nil
 }
 
 // Close stops every node. It is safe to call more than once.

@@ -21,6 +21,8 @@ func (c *LocalCluster) Map() *PartitionMap {
 // Endpoints returns the base URL ("http://host:port") of every node, in
 // node order, running or not.
 func (c *LocalCluster) Endpoints() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	urls := make([]string, len(c.addrs))
 	for i, a := range c.addrs {
 		urls[i] = "http://" + a.HTTPAddr
@@ -34,7 +36,11 @@ func (c *LocalCluster) NewClient() (*Client, error) {
 }
 
 // Size returns the number of nodes, running or stopped.
-func (c *LocalCluster) Size() int { return len(c.addrs) }
+func (c *LocalCluster) Size() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.addrs)
+}
 
 // Node returns node i (from 0), or nil while it is stopped.
 func (c *LocalCluster) Node(i int) *Node {

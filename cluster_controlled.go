@@ -121,3 +121,10 @@ func (l localNodes) SetIsolated(id string, isolated bool) error {
 	l.c.setIsolated(i, isolated)
 	return nil
 }
+
+// AddNode starts one more node and returns its index. Under a controller
+// the node joins the cluster and replicas and leaderships flow onto it;
+// without one it only serves what it forwards.
+func (c *LocalCluster) AddNode() (int, error) {
+	return c.startNode()
+}

@@ -93,18 +93,27 @@ func (h *heartbeater) stop() {
 	h.client.CloseIdleConnections()
 }
 
+// run joins, then heartbeats until ctx ends; a controller that no longer
+// knows the node (it answers not_found) is joined again.
 func (h *heartbeater) run(ctx context.Context) {
 	defer close(h.done)
-	if !h.join(ctx) {
-		return
+	for h.join(ctx) && h.beat(ctx) {
+		h.logger.Warn("the controller no longer knows this node: joining again")
 	}
+}
+
+// beat heartbeats every interval until ctx ends (false) or the controller
+// answers that it does not know the node (true).
+func (h *heartbeater) beat(ctx context.Context) bool {
 	ticker := time.NewTicker(h.n.cfg.HeartbeatInterval)
 	defer ticker.Stop()
 	for {
-		h.heartbeat(ctx)
+		if err := h.heartbeat(ctx); errors.Is(err, ErrNotFound) {
+			return true
+		}
 		select {
 		case <-ctx.Done():
-			return
+			return false
 		case <-ticker.C:
 		}
 	}
@@ -132,17 +141,18 @@ func (h *heartbeater) join(ctx context.Context) bool {
 	}
 }
 
-// heartbeat sends one report and installs the map answered, if newer.
-func (h *heartbeater) heartbeat(ctx context.Context) {
+// heartbeat sends one report and installs the map answered, if newer. It
+// returns the request's error.
+func (h *heartbeater) heartbeat(ctx context.Context) error {
 	report := h.n.Report()
 	var resp HeartbeatResponse
 	err := h.post(ctx, "/v1/nodes/"+url.PathEscape(report.ID)+"/heartbeat", report, &resp)
 	if ctx.Err() != nil {
-		return
+		return err
 	}
 	h.note("heartbeat", err)
 	if err != nil || resp.Map == nil || resp.Map.Version <= report.MapVersion {
-		return
+		return err
 	}
 	switch err := h.n.SetMap(resp.Map); {
 	case err == nil:
@@ -150,6 +160,7 @@ func (h *heartbeater) heartbeat(ctx context.Context) {
 	case !errors.Is(err, ErrConflict): // a conflict means a newer map arrived meanwhile
 		h.logger.Warn("partition map from the controller refused", "version", resp.Map.Version, "err", err)
 	}
+	return nil
 }
 
 // note logs the outcome of a request once per change between success and

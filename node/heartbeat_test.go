@@ -25,6 +25,7 @@ type fakeController struct {
 	joins     []JoinRequest
 	reports   []NodeReport
 	failJoins int       // joins answered 503 before one succeeds
+	forgotten bool      // heartbeats answer 404 until the next join
 	answerMap *part.Map // sent with every heartbeat answer when set
 	hang      bool      // heartbeats wait until the node gives up
 	hanging   int       // heartbeats waiting now
@@ -56,6 +57,7 @@ func (c *fakeController) serveJoin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.joins = append(c.joins, req)
+	c.forgotten = false
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -68,8 +70,12 @@ func (c *fakeController) serveHeartbeat(w http.ResponseWriter, r *http.Request) 
 	c.mu.Lock()
 	c.requests = append(c.requests, "heartbeat")
 	c.reports = append(c.reports, rep)
-	hang, m := c.hang, c.answerMap
+	hang, m, forgotten := c.hang, c.answerMap, c.forgotten
 	c.mu.Unlock()
+	if forgotten {
+		writeError(w, Errorf(ErrNotFound, "node %s is not a member of the cluster: join first", rep.ID))
+		return
+	}
 	if hang {
 		c.wait(r)
 		return
@@ -122,6 +128,26 @@ func TestHeartbeatJoinsThenReports(t *testing.T) {
 	require.Equal(t, []JoinRequest{{ID: "n1", HTTPAddr: n.HTTPAddr(), RaftAddr: n.RaftAddr()}}, c.joins)
 	rep := c.reports[0]
 	require.Equal(t, NodeReport{ID: "n1", HTTPAddr: n.HTTPAddr(), RaftAddr: n.RaftAddr(), Replicas: []ReplicaStatus{}}, rep)
+}
+
+func TestHeartbeatRejoinsWhenForgotten(t *testing.T) {
+	c, srv := newFakeController(t)
+	startControlledNode(t, srv.URL)
+	require.Eventually(t, func() bool {
+		return c.read(func(c *fakeController) bool { return len(c.reports) >= 1 })
+	}, tcpWait, tcpTick, "the node joins and heartbeats")
+	c.mu.Lock()
+	c.forgotten = true
+	seen := len(c.requests)
+	c.mu.Unlock()
+
+	require.Eventually(t, func() bool {
+		return c.read(func(c *fakeController) bool { return len(c.joins) == 2 && len(c.requests) > seen+2 })
+	}, tcpWait, tcpTick, "the node joins again")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	require.Equal(t, []string{"heartbeat", "join", "heartbeat"}, c.requests[seen:seen+3],
+		"the heartbeat answered not_found is followed by a join, then heartbeats")
 }
 
 func TestHeartbeatInstallsNewerMap(t *testing.T) {

@@ -98,10 +98,10 @@ export class RateChart {
   }
 }
 
-/** niceMax rounds v up to 1, 2, 2.5 or 5 times a power of ten. */
+/** niceMax rounds v up to a round number whose quarters are round too. */
 function niceMax(v) {
   const p = 10 ** Math.floor(Math.log10(v));
-  return [1, 2, 2.5, 5, 10].map((m) => m * p).find((m) => m >= v);
+  return [1, 1.2, 1.6, 2, 3, 4, 5, 6, 8, 10].map((m) => m * p).find((m) => m >= v);
 }
 
 function drawAxes(g, box, max, y) {

@@ -86,8 +86,8 @@ export function rate(n) {
 
 /** compact formats an axis value: 950, 1.2k, 3M. */
 export function compact(n) {
-  if (n >= 1e6) return `${+(n / 1e6).toFixed(1)}M`;
-  if (n >= 1e3) return `${+(n / 1e3).toFixed(1)}k`;
+  if (n >= 1e6) return `${+(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${+(n / 1e3).toFixed(2)}k`;
   return String(+n.toFixed(1));
 }
 

@@ -20,12 +20,15 @@ export function gridColumns(view) {
 export function renderGrid(table, view, selected) {
   const columns = gridColumns(view);
   const partitions = view.partitions ?? [];
+  const health = new Map((view.nodes ?? []).map((n) => [n.id, n.health]));
   const shape = partitions.map((p) => [p.id, p.range, (p.replicas ?? []).map((r) => [r.node, r.role])]);
-  if (!changed(table, [columns, shape, selected])) return;
+  if (!changed(table, [columns, [...health], shape, selected])) return;
   table.tHead.rows[0].replaceChildren(
     h('th', { scope: 'col' }, 'Partition'),
     h('th', { scope: 'col', class: 'range' }, 'Range'),
-    ...columns.map((id) => h('th', { scope: 'col', class: 'node-col', 'data-node': id }, id)));
+    ...columns.map((id) => h('th', {
+      scope: 'col', class: 'node-col', 'data-node': id, 'data-health': health.get(id) ?? 'unknown',
+    }, id)));
   table.tBodies[0].replaceChildren(...partitions.map((p) => gridRow(p, columns, selected)));
 }
 
