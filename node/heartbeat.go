@@ -75,7 +75,7 @@ func (n *Node) startHeartbeat() {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	n.beat = &heartbeater{
+	n.beater = &heartbeater{
 		n:      n,
 		base:   strings.TrimSuffix(n.cfg.Controller, "/"),
 		client: &http.Client{Timeout: controllerTimeout, Transport: http.DefaultTransport.(*http.Transport).Clone()},
@@ -83,7 +83,7 @@ func (n *Node) startHeartbeat() {
 		cancel: cancel,
 		done:   make(chan struct{}),
 	}
-	go n.beat.run(ctx)
+	go n.beater.run(ctx)
 }
 
 // stop cancels the request in flight and waits for the goroutine to end.
@@ -97,14 +97,14 @@ func (h *heartbeater) stop() {
 // knows the node (it answers not_found) is joined again.
 func (h *heartbeater) run(ctx context.Context) {
 	defer close(h.done)
-	for h.join(ctx) && h.beat(ctx) {
+	for h.join(ctx) && h.beatLoop(ctx) {
 		h.logger.Warn("the controller no longer knows this node: joining again")
 	}
 }
 
-// beat heartbeats every interval until ctx ends (false) or the controller
+// beatLoop heartbeats every interval until ctx ends (false) or the controller
 // answers that it does not know the node (true).
-func (h *heartbeater) beat(ctx context.Context) bool {
+func (h *heartbeater) beatLoop(ctx context.Context) bool {
 	ticker := time.NewTicker(h.n.cfg.HeartbeatInterval)
 	defer ticker.Stop()
 	for {

@@ -195,7 +195,7 @@ func TestHeartbeatStopsOnClose(t *testing.T) {
 
 	require.NoError(t, n.Close())
 	select {
-	case <-n.beat.done:
+	case <-n.beater.done:
 	default:
 		require.Fail(t, "Close returned before the heartbeat goroutine ended")
 	}
@@ -215,7 +215,7 @@ func TestHeartbeatStopsWhileJoining(t *testing.T) {
 	}, tcpWait, tcpTick, "the node retries its join")
 	require.NoError(t, n.Close())
 	select {
-	case <-n.beat.done:
+	case <-n.beater.done:
 	default:
 		require.Fail(t, "Close returned before the join loop ended")
 	}

@@ -33,7 +33,7 @@ type Node struct {
 	replicas map[uint64]*Replica
 	closed   atomic.Bool
 	serveErr chan error
-	beat     *heartbeater // nil without a controller
+	beater   *heartbeater // nil without a controller
 }
 
 // New starts a node: it listens for Raft and HTTP, reopens every replica
@@ -112,8 +112,8 @@ func (n *Node) Close() error {
 	if n.closed.Swap(true) {
 		return nil
 	}
-	if n.beat != nil {
-		n.beat.stop()
+	if n.beater != nil {
+		n.beater.stop()
 	}
 	var errs []error
 	if n.server != nil {

@@ -12,7 +12,7 @@ const ACTIONS = {
   restart: { call: (a) => api.local('restart', a.node), done: (a) => `${a.node} restarted`, verb: (a) => `restart ${a.node}` },
   isolate: { call: (a) => api.local('isolate', a.node), done: (a) => `${a.node} isolated`, verb: (a) => `isolate ${a.node}` },
   heal: { call: (a) => api.local('heal', a.node), done: (a) => `${a.node} healed`, verb: (a) => `heal ${a.node}` },
-  rebalance: { call: () => api.rebalance(), done: () => 'rebalance started', verb: () => 'rebalance' },
+  rebalance: { call: () => api.rebalance(), done: (a, res) => rebalanced(res), verb: () => 'rebalance' },
   transfer: {
     call: (a) => api.transfer(a.partition, a.to),
     done: (a) => `P${a.partition}: leadership moving to ${a.to}`,
@@ -24,6 +24,14 @@ const ACTIONS = {
     verb: (a) => `move P${a.partition} ${a.from} → ${a.to}`,
   },
 };
+
+/** rebalanced words the answer of POST /v1/rebalance: {"moves_started": N}. */
+function rebalanced(res) {
+  const n = res?.moves_started;
+  if (typeof n !== 'number') return 'rebalance requested';
+  if (n === 0) return 'rebalance: the cluster is balanced, no moves needed';
+  return `rebalance: ${n} move${n === 1 ? '' : 's'} started`;
+}
 
 /** isAction reports whether name is an action this page knows. */
 export function isAction(name) {
@@ -40,8 +48,8 @@ export async function runAction(name, args, button, after) {
   if (name === 'remove' && button && !armed(button)) return;
   setBusy(button, true);
   try {
-    await action.call(args);
-    toast(action.done(args), 'ok');
+    const res = await action.call(args);
+    toast(action.done(args, res), 'ok');
   } catch (err) {
     toast(`Could not ${action.verb(args)}: ${err.message}`, 'error');
   } finally {

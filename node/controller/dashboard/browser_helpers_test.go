@@ -84,10 +84,15 @@ type pageLog struct {
 
 // logf logs chromedp's errors until the test ends.
 func (p *pageLog) logf(format string, args ...any) {
+	p.print("chromedp: "+format, args...)
+}
+
+// print logs to the test until it ends.
+func (p *pageLog) print(format string, args ...any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.closed {
-		p.t.Logf("chromedp: "+format, args...)
+		p.t.Logf(format, args...)
 	}
 }
 
@@ -100,7 +105,7 @@ func (p *pageLog) listen(ev any) {
 		p.mu.Unlock()
 	case *runtime.EventConsoleAPICalled:
 		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
-			p.logf("console.%s: %s", ev.Type, consoleText(ev.Args))
+			p.print("page console.%s: %s", ev.Type, consoleText(ev.Args))
 		}
 	}
 }
