@@ -3,6 +3,7 @@ package kv
 import (
 	"context"
 
+	"github.com/treekv/kv/node"
 	"github.com/treekv/kv/node/controller"
 )
 
@@ -51,6 +52,13 @@ func (c *Cluster) IsLeader() bool { return c.c.IsLeader() }
 // View returns the cluster as the instance sees it; on a follower the
 // health figures are empty, as only the leader follows heartbeats.
 func (c *Cluster) View(ctx context.Context) (ClusterView, error) { return c.c.View(ctx) }
+
+// Join adds the storage node id at the given addresses, or records the new
+// addresses of a member; nodes started with a controller join by themselves.
+func (c *Cluster) Join(ctx context.Context, id, httpAddr, raftAddr string) error {
+	_, err := c.c.Join(ctx, node.JoinRequest{ID: id, HTTPAddr: httpAddr, RaftAddr: raftAddr})
+	return err
+}
 
 // Drain moves every replica and leadership off node id.
 func (c *Cluster) Drain(ctx context.Context, id string) error { return c.c.Drain(ctx, id) }

@@ -173,4 +173,7 @@ func TestControllerDrainThenRemove(t *testing.T) {
 	for _, n := range v.Map.Nodes {
 		require.NotEqual(t, "n4", n.ID)
 	}
+	n4 := c.Node(3)
+	err := ctl.Join(ctx, "n4", n4.HTTPAddr(), n4.RaftAddr())
+	require.ErrorIs(t, err, kv.ErrConflict, "a removed node may not join again")
 }

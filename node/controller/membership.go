@@ -19,6 +19,9 @@ func (c *Controller) Join(ctx context.Context, req node.JoinRequest) (NodeRecord
 	var kind, msg string
 	_, err := c.store.update(ctx, func(st *State) error {
 		kind, msg = "", ""
+		if slices.Contains(st.Removed, req.ID) {
+			return node.Errorf(node.ErrConflict, "node %s was removed from the cluster and may not join again: give it a new ID and an empty data directory", req.ID)
+		}
 		if n, ok := st.node(req.ID); ok {
 			if n.HTTPAddr != req.HTTPAddr || n.RaftAddr != req.RaftAddr {
 				kind, msg = EventNodeJoined, fmt.Sprintf("node %s rejoined at %s (was %s)", req.ID, req.HTTPAddr, n.HTTPAddr)
@@ -86,6 +89,7 @@ func (c *Controller) RemoveNode(ctx context.Context, id string) error {
 			return node.Errorf(node.ErrConflict, "node %s still hosts partitions %v: drain it first", id, hosted)
 		}
 		st.Nodes = slices.DeleteFunc(st.Nodes, func(n NodeRecord) bool { return n.ID == id })
+		st.Removed = append(st.Removed, id)
 		return nil
 	})
 	if err == nil {

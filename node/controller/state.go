@@ -17,6 +17,8 @@ type State struct {
 	Nodes       []NodeRecord       `json:"nodes"`
 	Map         *part.Map          `json:"map,omitempty"`
 	Moves       []Move             `json:"moves,omitempty"`
+	// Removed lists the IDs of removed nodes, which may not join again.
+	Removed []string `json:"removed,omitempty"`
 }
 
 // ControllerRecord is a controller instance of the controller group.
