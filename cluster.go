@@ -55,6 +55,10 @@ type ClusterConfig struct {
 	// (Partitioner, Partitions, SplitKeys, Replicas), Raft timings and data
 	// directory when unset, and Local.
 	Controller *ControllerConfig
+	// JoinController, instead of Controller, points the nodes at a
+	// controller that runs elsewhere: its base URL, or the comma-separated
+	// URLs of its instances. The controller plans the map.
+	JoinController string
 	// HeartbeatInterval is how often nodes report to the controller.
 	// Default 1s.
 	HeartbeatInterval time.Duration
@@ -88,6 +92,9 @@ func (c ClusterConfig) validate() error {
 	}
 	if len(c.HTTPAddrs) != 0 && len(c.HTTPAddrs) != c.Nodes {
 		return fmt.Errorf("HTTPAddrs has %d addresses for %d nodes", len(c.HTTPAddrs), c.Nodes)
+	}
+	if c.Controller != nil && c.JoinController != "" {
+		return fmt.Errorf("set Controller or JoinController, not both")
 	}
 	if len(c.RaftAddrs) != 0 && len(c.RaftAddrs) != c.Nodes {
 		return fmt.Errorf("RaftAddrs has %d addresses for %d nodes", len(c.RaftAddrs), c.Nodes)

@@ -12,6 +12,9 @@ import (
 // startController starts the in-process controller, when configured, and
 // points the nodes at it.
 func (c *LocalCluster) startController() error {
+	if c.cfg.JoinController != "" {
+		c.cfg.controllerURL = c.cfg.JoinController
+	}
 	if c.cfg.Controller == nil {
 		return nil
 	}
@@ -55,7 +58,7 @@ func (c *LocalCluster) Controller() *Cluster { return c.controller }
 // placeOrAwaitMap installs the map itself or, under a controller, waits
 // until the controller has given every node one.
 func (c *LocalCluster) placeOrAwaitMap(ctx context.Context) error {
-	if c.controller == nil {
+	if c.cfg.controllerURL == "" {
 		return c.placeReplicas()
 	}
 	ticker := time.NewTicker(readyPoll)

@@ -27,18 +27,31 @@ const (
 )
 
 // validateController checks the controller settings of a Config.
-func validateController(base string, interval time.Duration) error {
+func validateController(bases string, interval time.Duration) error {
 	if interval < 0 {
 		return fmt.Errorf("HeartbeatInterval (%s) cannot be negative", interval)
 	}
-	if base == "" {
+	if bases == "" {
 		return nil
 	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("Controller %q is not an http:// or https:// URL with a host", base)
+	for _, base := range controllerURLs(bases) {
+		u, err := url.Parse(base)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("Controller %q is not an http:// or https:// URL with a host", base)
+		}
 	}
 	return nil
+}
+
+// controllerURLs splits Config.Controller into its base URLs.
+func controllerURLs(bases string) []string {
+	var out []string
+	for _, b := range strings.Split(bases, ",") {
+		if b = strings.TrimSuffix(strings.TrimSpace(b), "/"); b != "" {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // Report returns what the node tells its controller with every heartbeat:
@@ -61,7 +74,8 @@ func (n *Node) Report() NodeReport {
 // answered. The node starts it in New and stops it in Close.
 type heartbeater struct {
 	n       *Node
-	base    string
+	bases   []string // the controller instances, tried in turn
+	next    int      // the instance to ask; only the goroutine uses it
 	client  *http.Client
 	logger  *slog.Logger
 	cancel  context.CancelFunc
@@ -77,7 +91,7 @@ func (n *Node) startHeartbeat() {
 	ctx, cancel := context.WithCancel(context.Background())
 	n.beater = &heartbeater{
 		n:      n,
-		base:   strings.TrimSuffix(n.cfg.Controller, "/"),
+		bases:  controllerURLs(n.cfg.Controller),
 		client: &http.Client{Timeout: controllerTimeout, Transport: http.DefaultTransport.(*http.Transport).Clone()},
 		logger: n.logger.With("controller", n.cfg.Controller),
 		cancel: cancel,
@@ -184,13 +198,14 @@ func (h *heartbeater) post(ctx context.Context, path string, body, out any) erro
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.base+path, bytes.NewReader(data))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.bases[h.next]+path, bytes.NewReader(data))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := h.client.Do(req)
 	if err != nil {
+		h.next = (h.next + 1) % len(h.bases) // any instance forwards to the leader: try the next
 		return err
 	}
 	defer resp.Body.Close()

@@ -31,7 +31,8 @@ type Config struct {
 	// answered as indeterminate. Default 5s.
 	WriteTimeout time.Duration
 	// Controller is the base URL of the cluster's controller, such as
-	// "http://127.0.0.1:8080". When set, the node joins it at start and
+	// "http://127.0.0.1:8080", or a comma-separated list of the URLs of its
+	// instances, tried in turn. When set, the node joins it at start and
 	// heartbeats to it, installing the newer partition maps it answers.
 	// Empty means no controller: maps and replicas are set by hand.
 	Controller string

@@ -8,18 +8,20 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+
+	"github.com/treekv/kv"
+	"github.com/treekv/kv/cmd/internal/local"
 )
+
+// controllerID names the all-in-one's controller.
+const controllerID = "c1"
 
 // config is what the flags ask of the all-in-one process.
 type config struct {
-	host         string
-	httpBasePort int
-	raftBasePort int
-	nodes        int
-	partitions   int
-	replicas     int
-	dataDir      string
-	logLevel     slog.Level
+	system             local.Config // the nodes; its controller is set by controller()
+	controllerPort     int
+	controllerRaftPort int
+	logLevel           slog.Level
 }
 
 // parseConfig reads the flags in args. It writes any problem (with the usage
@@ -28,13 +30,9 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("treekv", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.host, "host", "127.0.0.1", "host every server listens on")
-	fs.IntVar(&cfg.httpBasePort, "http-base-port", 9001, "HTTP port of node 1; node i listens on base+i-1 (0: any free port)")
-	fs.IntVar(&cfg.raftBasePort, "raft-base-port", 9101, "Raft port of node 1; node i listens on base+i-1 (0: any free port)")
-	fs.IntVar(&cfg.nodes, "nodes", 3, "number of storage nodes")
-	fs.IntVar(&cfg.partitions, "partitions", 8, "number of hash partitions")
-	fs.IntVar(&cfg.replicas, "replicas", 3, "replicas per partition")
-	fs.StringVar(&cfg.dataDir, "data-dir", "treekv-data", `directory of the nodes' data, resumed on restart; "" keeps everything in memory (lost on exit)`)
+	cfg.system.RegisterFlags(fs, "number of storage nodes")
+	fs.IntVar(&cfg.controllerPort, "controller-port", 8080, "port of the controller's API and dashboard, on -host (0: any free port)")
+	fs.IntVar(&cfg.controllerRaftPort, "controller-raft-port", 9100, "port of the controller's Raft, on -host (0: any free port)")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -50,35 +48,24 @@ func (c config) validate(extraArgs int) error {
 	switch {
 	case extraArgs > 0:
 		return errors.New("treekv takes flags only, no arguments")
-	case c.nodes < 1:
-		return fmt.Errorf("-nodes (%d) must be at least 1", c.nodes)
-	case c.replicas < 1 || c.replicas > c.nodes:
-		return fmt.Errorf("-replicas (%d) must be from 1 to -nodes (%d)", c.replicas, c.nodes)
-	case c.partitions < 1:
-		return fmt.Errorf("-partitions (%d) must be at least 1", c.partitions)
+	case c.system.Nodes < 1:
+		return fmt.Errorf("-nodes (%d) must be at least 1", c.system.Nodes)
+	case c.controllerPort < 0 || c.controllerPort > 65535:
+		return fmt.Errorf("-controller-port (%d) must be from 0 to 65535", c.controllerPort)
+	case c.controllerRaftPort < 0 || c.controllerRaftPort > 65535:
+		return fmt.Errorf("-controller-raft-port (%d) must be from 0 to 65535", c.controllerRaftPort)
 	}
-	if err := checkPorts("-http-base-port", c.httpBasePort, c.nodes); err != nil {
-		return err
-	}
-	return checkPorts("-raft-base-port", c.raftBasePort, c.nodes)
+	return c.system.Validate()
 }
 
-func checkPorts(flagName string, base, nodes int) error {
-	if base < 0 || (base > 0 && base+nodes-1 > 65535) {
-		return fmt.Errorf("%s (%d) leaves no room for %d ports below 65536", flagName, base, nodes)
+// withController returns the system with its controller: ID c1, on -host
+// at the controller ports, with the default health thresholds.
+func (c config) withController() local.Config {
+	s := c.system
+	s.Controller = kv.ControllerConfig{
+		ID:       controllerID,
+		HTTPAddr: net.JoinHostPort(s.Host, strconv.Itoa(c.controllerPort)),
+		RaftAddr: net.JoinHostPort(s.Host, strconv.Itoa(c.controllerRaftPort)),
 	}
-	return nil
-}
-
-// addrs returns the listen address of each node, counting up from base.
-func (c config) addrs(base int) []string {
-	out := make([]string, c.nodes)
-	for i := range out {
-		port := 0
-		if base > 0 {
-			port = base + i
-		}
-		out[i] = net.JoinHostPort(c.host, strconv.Itoa(port))
-	}
-	return out
+	return s
 }

@@ -8,11 +8,16 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/treekv/kv"
+	"github.com/treekv/kv/cmd/internal/local"
 )
 
 func TestParseConfig(t *testing.T) {
-	defaults := config{host: "127.0.0.1", httpBasePort: 9001, raftBasePort: 9101, nodes: 3,
-		partitions: 8, replicas: 3, dataDir: "treekv-data", logLevel: slog.LevelInfo}
+	defaults := config{
+		system: local.Config{Host: "127.0.0.1", HTTPBasePort: 9001, RaftBasePort: 9101, Nodes: 3,
+			Partitions: 8, Replicas: 3, DataDir: "treekv-data"},
+		controllerPort: 8080, controllerRaftPort: 9100, logLevel: slog.LevelInfo,
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -20,14 +25,18 @@ func TestParseConfig(t *testing.T) {
 	}{
 		{"defaults are the design's ports and shape", nil, func(*config) {}},
 		{"every flag", []string{"-host", "0.0.0.0", "-http-base-port", "7001", "-raft-base-port", "7101",
-			"-nodes", "5", "-partitions", "16", "-replicas", "5", "-data-dir", "/var/lib/treekv", "-log-level", "debug"},
+			"-nodes", "5", "-partitions", "16", "-replicas", "5", "-data-dir", "/var/lib/treekv",
+			"-controller-port", "7000", "-controller-raft-port", "7100", "-log-level", "debug"},
 			func(c *config) {
-				*c = config{host: "0.0.0.0", httpBasePort: 7001, raftBasePort: 7101, nodes: 5,
-					partitions: 16, replicas: 5, dataDir: "/var/lib/treekv", logLevel: slog.LevelDebug}
+				*c = config{
+					system: local.Config{Host: "0.0.0.0", HTTPBasePort: 7001, RaftBasePort: 7101, Nodes: 5,
+						Partitions: 16, Replicas: 5, DataDir: "/var/lib/treekv"},
+					controllerPort: 7000, controllerRaftPort: 7100, logLevel: slog.LevelDebug,
+				}
 			}},
-		{"empty data dir means in memory", []string{"-data-dir", ""}, func(c *config) { c.dataDir = "" }},
-		{"port 0 lets the system pick", []string{"-http-base-port", "0", "-raft-base-port", "0"},
-			func(c *config) { c.httpBasePort, c.raftBasePort = 0, 0 }},
+		{"empty data dir means in memory", []string{"-data-dir", ""}, func(c *config) { c.system.DataDir = "" }},
+		{"port 0 lets the system pick", []string{"-http-base-port", "0", "-raft-base-port", "0", "-controller-port", "0"},
+			func(c *config) { c.system.HTTPBasePort, c.system.RaftBasePort, c.controllerPort = 0, 0, 0 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,6 +62,7 @@ func TestParseConfigRefusesBadFlags(t *testing.T) {
 		{"no partitions", []string{"-partitions", "0"}, "-partitions (0) must be at least 1"},
 		{"ports past 65535", []string{"-http-base-port", "65534"}, "-http-base-port (65534) leaves no room for 3 ports"},
 		{"negative port", []string{"-raft-base-port", "-1"}, "-raft-base-port (-1)"},
+		{"controller port past 65535", []string{"-controller-port", "70000"}, "-controller-port (70000) must be from 0 to 65535"},
 		{"arguments", []string{"serve"}, "flags only"},
 		{"unknown log level", []string{"-log-level", "loud"}, `invalid value "loud" for flag -log-level`},
 		{"unknown flag", []string{"-port", "1"}, "flag provided but not defined: -port"},
@@ -72,40 +82,11 @@ func TestParseConfigHelp(t *testing.T) {
 	_, err := parseConfig([]string{"-h"}, &stderr)
 	require.ErrorIs(t, err, flag.ErrHelp)
 	assert.Contains(t, stderr.String(), "-http-base-port")
+	assert.Contains(t, stderr.String(), "-controller-port")
 }
 
-func TestAddrs(t *testing.T) {
-	tests := []struct {
-		name string
-		cfg  config
-		base int
-		want []string
-	}{
-		{"count up from the base", config{host: "127.0.0.1", nodes: 3}, 9001,
-			[]string{"127.0.0.1:9001", "127.0.0.1:9002", "127.0.0.1:9003"}},
-		{"base 0 gives every node port 0", config{host: "127.0.0.1", nodes: 2}, 0,
-			[]string{"127.0.0.1:0", "127.0.0.1:0"}},
-		{"IPv6 hosts are bracketed", config{host: "::1", nodes: 1}, 9101, []string{"[::1]:9101"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, tt.cfg.addrs(tt.base))
-		})
-	}
-}
-
-func TestCurlAddr(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"127.0.0.1:9001", "localhost:9001"},
-		{"0.0.0.0:9001", "localhost:9001"},
-		{"[::1]:9001", "localhost:9001"},
-		{"10.0.0.7:9001", "10.0.0.7:9001"},
-		{"db.example:9001", "db.example:9001"},
-		{"not an address", "not an address"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			assert.Equal(t, tt.want, curlAddr(tt.in))
-		})
-	}
+func TestWithController(t *testing.T) {
+	cfg := config{system: local.Config{Host: "::1", Nodes: 3}, controllerPort: 8080, controllerRaftPort: 9100}
+	assert.Equal(t, kv.ControllerConfig{ID: "c1", HTTPAddr: "[::1]:8080", RaftAddr: "[::1]:9100"},
+		cfg.withController().Controller)
 }
