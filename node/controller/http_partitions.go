@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/treekv/kv/node"
 )
@@ -85,6 +86,7 @@ func (c *Controller) TransferLeader(ctx context.Context, pid uint64, to string) 
 	if err := c.nodes.transferLeader(ctx, c.sched.addr(st, leaderID), pid, to, c.sched.record(st, to).RaftAddr); err != nil {
 		return err
 	}
+	c.sched.lastTransfer.Store(time.Now().UnixNano())
 	c.events.publish(EventLeaderTransfer, to, pid, "partition leadership transfer requested")
 	return nil
 }

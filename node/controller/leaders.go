@@ -16,7 +16,7 @@ const transferCooldown = 3 * time.Second
 // balanceLeaders moves leadership off draining nodes, then evens out the
 // leader counts of the up nodes, one transfer per cooldown.
 func (s *scheduler) balanceLeaders(ctx context.Context, st *State) {
-	if time.Since(s.lastTransfer) < transferCooldown {
+	if time.Since(time.Unix(0, s.lastTransfer.Load())) < transferCooldown {
 		return
 	}
 	counts, led := s.leaderCounts(st)
@@ -90,7 +90,7 @@ func (s *scheduler) transferFrom(ctx context.Context, st *State, pid uint64, fro
 		s.c.logger.Debug("transfer leadership", "partition", pid, "to", to, "err", err)
 		return false
 	}
-	s.lastTransfer = time.Now()
+	s.lastTransfer.Store(time.Now().UnixNano())
 	s.c.events.publish(EventLeaderTransfer, to, pid, fmt.Sprintf("partition %d: leadership %s -> %s", pid, from, to))
 	return true
 }

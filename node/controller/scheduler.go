@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/treekv/kv/node"
@@ -16,8 +17,9 @@ type scheduler struct {
 	c         *Controller
 	wasLeader bool
 	leaders   map[uint64]string // last seen leader of each partition
-	// lastTransfer is when balancing last moved a leadership.
-	lastTransfer time.Time
+	// lastTransfer is when a leadership was last moved (Unix nanoseconds),
+	// by balancing or by hand.
+	lastTransfer atomic.Int64
 }
 
 // tickTimeout bounds the work of one tick.

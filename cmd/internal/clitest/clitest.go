@@ -67,16 +67,27 @@ func (r *Running) Stop(t *testing.T) {
 	})
 }
 
-// GetJSON gets url and decodes its 200 answer into a V. It keeps no
+// Get gets url and returns the answer with its whole body. It keeps no
 // connection open afterwards.
-func GetJSON[V any](t *testing.T, url string) V {
-	t.Helper()
+func Get(t require.TestingT, url string) (*http.Response, []byte) {
+	if h, ok := t.(interface{ Helper() }); ok {
+		h.Helper()
+	}
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	resp, err := client.Get(url)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
+	return resp, body
+}
+
+// GetJSON gets url and decodes its 200 answer into a V.
+func GetJSON[V any](t require.TestingT, url string) V {
+	if h, ok := t.(interface{ Helper() }); ok {
+		h.Helper()
+	}
+	resp, body := Get(t, url)
 	require.Equal(t, http.StatusOK, resp.StatusCode, "GET %s: %s", url, body)
 	var v V
 	require.NoError(t, json.Unmarshal(body, &v), "GET %s: %s", url, body)

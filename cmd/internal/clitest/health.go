@@ -2,10 +2,31 @@ package clitest
 
 import (
 	"fmt"
+	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/treekv/kv"
 	"github.com/treekv/kv/node/controller"
 )
+
+// HealthyTimeout bounds how long WaitHealthy waits.
+const HealthyTimeout = time.Minute
+
+// WaitHealthy polls GET /v1/cluster of the controller at base (such as
+// "http://127.0.0.1:8080") until Healthy holds, and returns that view; it
+// fails t, saying what was still off, after HealthyTimeout.
+func WaitHealthy(t *testing.T, base string, nodes, partitions int) kv.ClusterView {
+	t.Helper()
+	var view kv.ClusterView
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		view = GetJSON[kv.ClusterView](c, base+"/v1/cluster")
+		ok, why := Healthy(view, nodes, partitions)
+		assert.True(c, ok, why)
+	}, HealthyTimeout, 20*time.Millisecond, "a healthy cluster at %s", base)
+	return view
+}
 
 // Healthy reports whether view shows the given numbers of nodes, all up,
 // and of partitions, each with a leader; the string says what is off.
