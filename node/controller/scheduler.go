@@ -63,6 +63,7 @@ func (s *scheduler) tick(ctx context.Context) {
 		return
 	}
 	s.watchLeaders(st)
+	s.fixAddresses(ctx, st)
 	s.ensureReplicas(ctx, st)
 	s.advanceMoves(ctx, st)
 	s.scheduleMoves(ctx, st)
