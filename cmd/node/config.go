@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/treekv/kv/cmd/internal/cli"
 	"github.com/treekv/kv/node/part"
 )
 
@@ -19,6 +20,7 @@ type config struct {
 	raftAddr    string
 	dataDir     string
 	peers       []part.NodeInfo
+	join        string // base URL of the controller, or empty
 	partitioner string
 	partitions  int // 0: as many as the partitioner's default or split keys make
 	replicas    int
@@ -39,6 +41,10 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.dataDir, "data-dir", "", `directory of the node's map, Raft logs and snapshots; "" keeps them in memory (lost on exit)`)
 	fs.Func("peers", "every node of the cluster, this one included, in the same order on every node: id=httpAddr@raftAddr,...", func(s string) (err error) {
 		cfg.peers, err = parsePeers(s)
+		return err
+	})
+	fs.Func("join", "URL of the cluster's controller, such as http://127.0.0.1:8080: the node joins it and gets its partition map and replicas from it (no -peers)", func(s string) (err error) {
+		cfg.join, err = cli.ControllerURL(s)
 		return err
 	})
 	fs.StringVar(&cfg.partitioner, "partitioner", part.KindHash, "hash or range")
@@ -68,6 +74,9 @@ func (c *config) complete(fs *flag.FlagSet) error {
 	case c.id == "":
 		return errors.New("-id is required")
 	}
+	if c.join != "" {
+		return c.completeJoin(fs)
+	}
 	if c.partitioner == part.KindRange && !isSet(fs, "partitions") {
 		c.partitions = 0 // the split keys decide
 	}
@@ -83,6 +92,31 @@ func (c *config) complete(fs *flag.FlagSet) error {
 	}
 	c.httpAddr = cmp.Or(c.httpAddr, self.HTTPAddr)
 	c.raftAddr = cmp.Or(c.raftAddr, self.RaftAddr)
+	return nil
+}
+
+// placementFlags shape a map the node plans itself; under a controller the
+// controller shapes the map.
+var placementFlags = []string{"peers", "partitioner", "partitions", "replicas", "split-keys"}
+
+// completeJoin checks the flags of a node that joins a controller: no
+// placement of its own, and addresses the controller and the other nodes
+// can dial, since the node advertises its listen addresses.
+func (c *config) completeJoin(fs *flag.FlagSet) error {
+	for _, name := range placementFlags {
+		if isSet(fs, name) {
+			return fmt.Errorf("-%s cannot be used with -join: the controller places the partitions", name)
+		}
+	}
+	if c.httpAddr == "" || c.raftAddr == "" {
+		return errors.New("-http and -raft are required with -join")
+	}
+	if err := checkDialable("HTTP", c.httpAddr); err != nil {
+		return fmt.Errorf("-http: %w", err)
+	}
+	if err := checkDialable("Raft", c.raftAddr); err != nil {
+		return fmt.Errorf("-raft: %w", err)
+	}
 	return nil
 }
 

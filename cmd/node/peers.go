@@ -67,3 +67,16 @@ func findPeer(peers []part.NodeInfo, id string) (part.NodeInfo, bool) {
 	}
 	return part.NodeInfo{}, false
 }
+
+// checkDialable requires an address that others can dial: a host that is
+// not a wildcard, and a port.
+func checkDialable(what, addr string) error {
+	if err := checkAddr(what, addr); err != nil {
+		return err
+	}
+	host, _, _ := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		return fmt.Errorf("%s address %q is a wildcard: give one the controller and the other nodes can dial", what, addr)
+	}
+	return nil
+}

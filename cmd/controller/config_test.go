@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/treekv/kv"
+	"github.com/treekv/kv/cmd/internal/local"
+)
+
+func defaultConfig() config {
+	return config{
+		system: local.Config{Host: "127.0.0.1", HTTPBasePort: 9001, RaftBasePort: 9101, Nodes: 3,
+			Partitions: 8, Replicas: 3, DataDir: "treekv-data",
+			Controller: kv.ControllerConfig{ID: "c1", HTTPAddr: "127.0.0.1:8080", RaftAddr: "127.0.0.1:9100",
+				SuspectAfter: 3 * time.Second, DownAfter: 10 * time.Second, ReplaceAfter: 30 * time.Second}},
+		logLevel: slog.LevelInfo,
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want func(*config)
+	}{
+		{"defaults: a controller with 3 embedded nodes on the design's ports", nil, func(*config) {}},
+		{"a controller alone", []string{"-nodes", "0"}, func(c *config) { c.system.Nodes = 0 }},
+		{"controller flags", []string{"-id", "c2", "-http", "0.0.0.0:8090", "-raft", "10.0.0.2:9190",
+			"-suspect-after", "1s", "-down-after", "5s", "-replace-after", "1m", "-log-level", "debug"},
+			func(c *config) {
+				c.system.Controller = kv.ControllerConfig{ID: "c2", HTTPAddr: "0.0.0.0:8090", RaftAddr: "10.0.0.2:9190",
+					SuspectAfter: time.Second, DownAfter: 5 * time.Second, ReplaceAfter: time.Minute}
+				c.logLevel = slog.LevelDebug
+			}},
+		{"node flags", []string{"-host", "0.0.0.0", "-http-base-port", "7001", "-raft-base-port", "7101",
+			"-nodes", "5", "-partitions", "16", "-replicas", "5", "-data-dir", ""},
+			func(c *config) {
+				s := &c.system
+				s.Host, s.HTTPBasePort, s.RaftBasePort, s.Nodes, s.Partitions, s.Replicas, s.DataDir =
+					"0.0.0.0", 7001, 7101, 5, 16, 5, ""
+			}},
+		{"-join implies -nodes 0", []string{"-id", "c2", "-join", "http://controller.test:8080/"},
+			func(c *config) {
+				c.system.Controller.ID, c.system.Controller.Join, c.system.Nodes = "c2", "http://controller.test:8080", 0
+			}},
+		{"-join takes a bare host:port", []string{"-join", "controller.test:8080", "-nodes", "0"},
+			func(c *config) { c.system.Controller.Join, c.system.Nodes = "http://controller.test:8080", 0 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			got, err := parseConfig(tt.args, &stderr)
+			require.NoError(t, err, stderr.String())
+			want := defaultConfig()
+			tt.want(&want)
+			assert.Equal(t, want, got)
+			assert.Empty(t, stderr.String())
+		})
+	}
+}
+
+func TestParseConfigRefusesBadFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		message string
+	}{
+		{"empty ID", []string{"-id", ""}, "-id cannot be empty"},
+		{"-join with embedded nodes", []string{"-join", "http://controller.test:8080", "-nodes", "3"}, "drop -nodes 3"},
+		{"-join that is not a URL", []string{"-join", "ftp://controller.test"}, `invalid value "ftp://controller.test" for flag -join`},
+		{"down before suspect", []string{"-suspect-after", "5s", "-down-after", "5s"}, "-down-after (5s) must be longer than -suspect-after (5s)"},
+		{"no suspect time", []string{"-suspect-after", "0s"}, "-suspect-after (0s) must be positive"},
+		{"no replace time", []string{"-replace-after", "0s"}, "-replace-after (0s) must be positive"},
+		{"negative nodes", []string{"-nodes", "-1"}, "-nodes (-1) cannot be negative"},
+		{"more replicas than nodes", []string{"-nodes", "2"}, "-replicas (3) must be from 1 to -nodes (2)"},
+		{"no partitions", []string{"-partitions", "0"}, "-partitions (0) must be at least 1"},
+		{"arguments", []string{"serve"}, "flags only"},
+		{"unknown flag", []string{"-port", "1"}, "flag provided but not defined: -port"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			_, err := parseConfig(tt.args, &stderr)
+			require.Error(t, err)
+			assert.Contains(t, stderr.String(), tt.message)
+		})
+	}
+}
+
+func TestParseConfigHelp(t *testing.T) {
+	var stderr bytes.Buffer
+	_, err := parseConfig([]string{"-h"}, &stderr)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	for _, name := range []string{"-id", "-http", "-raft", "-join", "-nodes", "-suspect-after", "-down-after", "-replace-after"} {
+		assert.Contains(t, stderr.String(), name)
+	}
+}
