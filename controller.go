@@ -49,8 +49,9 @@ func (c *Cluster) RaftAddr() string { return c.c.RaftAddr() }
 // IsLeader reports whether this instance leads the controller group.
 func (c *Cluster) IsLeader() bool { return c.c.IsLeader() }
 
-// View returns the cluster as the instance sees it; on a follower the
-// health figures are empty, as only the leader follows heartbeats.
+// View returns the cluster as the controller leader sees it. It must be
+// called on the leader (see IsLeader): elsewhere it fails with ErrNotLeader,
+// while the HTTP API of any instance forwards to the leader.
 func (c *Cluster) View(ctx context.Context) (ClusterView, error) { return c.c.View(ctx) }
 
 // Join adds the storage node id at the given addresses, or records the new

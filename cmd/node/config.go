@@ -95,15 +95,11 @@ func (c *config) complete(fs *flag.FlagSet) error {
 	return nil
 }
 
-// placementFlags shape a map the node plans itself; under a controller the
-// controller shapes the map.
-var placementFlags = []string{"peers", "partitioner", "partitions", "replicas", "split-keys"}
-
 // completeJoin checks the flags of a node that joins a controller: no
 // placement of its own, and addresses the controller and the other nodes
 // can dial, since the node advertises its listen addresses.
 func (c *config) completeJoin(fs *flag.FlagSet) error {
-	for _, name := range placementFlags {
+	for _, name := range []string{"peers", "partitioner", "partitions", "replicas", "split-keys"} {
 		if isSet(fs, name) {
 			return fmt.Errorf("-%s cannot be used with -join: the controller places the partitions", name)
 		}

@@ -1,5 +1,14 @@
-// Command node runs one treekv storage node. Start one per machine (or per
-// port), each with its own -id and the same -peers list:
+// Command node runs one treekv storage node.
+//
+// Under a controller, start each node with its own -id, addresses and
+// -data-dir, and the controller's URL:
+//
+//	node -id n1 -http 127.0.0.1:9001 -raft 127.0.0.1:9101 -data-dir d1 -join http://127.0.0.1:8080
+//
+// The node joins the controller, heartbeats to it, and gets its partition
+// map and replicas from it.
+//
+// Without a controller, give every node the same -peers list:
 //
 //	node -id n1 -data-dir d1 -peers n1=127.0.0.1:9001@127.0.0.1:9101,n2=127.0.0.1:9002@127.0.0.1:9102,n3=127.0.0.1:9003@127.0.0.1:9103
 //
@@ -12,38 +21,21 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"log/slog"
-	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/treekv/kv/cmd/internal/cli"
 	"github.com/treekv/kv/node"
 )
 
 func main() {
-	cfg, err := parseConfig(os.Args[1:], os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return
-	}
-	if err != nil {
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	context.AfterFunc(ctx, stop) // after the first signal, a second one kills at once
-	err = run(ctx, cfg)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "node:", err)
-		os.Exit(1)
-	}
+	cli.Main("node", parseConfig, run)
 }
 
-// run starts the node, gives it a map if it has none, and serves until ctx
-// ends; then it closes the node, waiting for requests in flight.
+// run starts the node, gives it a map if it has none and no controller
+// does, and serves until ctx ends; then it closes the node, waiting for
+// requests in flight.
 func run(ctx context.Context, cfg config) error {
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	logger := cli.Logger(cfg.logLevel)
 	if cfg.dataDir == "" {
 		logger.Warn("no -data-dir: data lives in memory and is lost when the node stops; such a node cannot rejoin after a restart")
 	}
@@ -52,13 +44,16 @@ func run(ctx context.Context, cfg config) error {
 		HTTPAddr:    cfg.httpAddr,
 		RaftAddr:    cfg.raftAddr,
 		DataDir:     cfg.dataDir,
+		Controller:  cfg.join,
 		EnablePprof: cfg.pprof,
 		Logger:      logger,
 	})
 	if err != nil {
 		return err
 	}
-	if err := ensureMap(n, cfg, logger); err != nil {
+	if cfg.join != "" {
+		logger.Info("joining the controller; it gives this node its partition map and replicas", "controller", cfg.join)
+	} else if err := ensureMap(n, cfg, logger); err != nil {
 		return errors.Join(err, n.Close())
 	}
 	<-ctx.Done()

@@ -55,7 +55,7 @@ func (c *Controller) addController(ctx context.Context, rec ControllerRecord) er
 		}
 		return fmt.Errorf("add controller %s: %w", rec.ID, err)
 	}
-	c.events.publish(EventControllerLeader, "", 0, fmt.Sprintf("controller %s joined the controller group", rec.ID))
+	c.events.publish(EventControllerJoined, "", 0, fmt.Sprintf("controller %s joined the controller group", rec.ID))
 	return nil
 }
 

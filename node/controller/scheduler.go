@@ -118,7 +118,7 @@ func (s *scheduler) plan(ctx context.Context, st *State) {
 	}); err != nil {
 		return
 	}
-	s.c.events.publish(EventMoveStarted, "", 0, fmt.Sprintf("planned %d partitions of %d replicas over %d nodes", len(m.Partitions), s.c.cfg.Replicas, len(up)))
+	s.c.events.publish(EventMapPlanned, "", 0, fmt.Sprintf("planned %d partitions of %d replicas over %d nodes", len(m.Partitions), s.c.cfg.Replicas, len(up)))
 }
 
 func (s *scheduler) draining(st *State, id string) bool {

@@ -110,7 +110,9 @@ const (
 	EventMoveFinished     = "move_finished"
 	EventMoveFailed       = "move_failed"
 	EventLeaderTransfer   = "leader_transfer"
-	EventLocal            = "local_action" // a node stopped, restarted, isolated or healed from the dashboard
+	EventLocal            = "local_action"      // a node stopped, restarted, isolated or healed from the dashboard
+	EventMapPlanned       = "map_planned"       // the first partition map was planned
+	EventControllerJoined = "controller_joined" // a controller instance joined the controller group
 )
 
 // Event is one thing that happened, as GET /v1/events streams it (as

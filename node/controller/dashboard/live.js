@@ -7,7 +7,7 @@ import { getCluster } from './api.js';
 export const EVENT_KINDS = [
   'node_joined', 'node_up', 'node_suspect', 'node_down', 'node_draining', 'node_removed',
   'leader_changed', 'controller_leader', 'move_started', 'move_finished', 'move_failed',
-  'leader_transfer', 'local_action',
+  'leader_transfer', 'local_action', 'map_planned', 'controller_joined',
 ];
 
 const DEBOUNCE_MS = 200;
