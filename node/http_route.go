@@ -72,6 +72,7 @@ func (n *Node) servePartition(w http.ResponseWriter, r *http.Request, m *part.Ma
 }
 
 func (n *Node) runLocal(r *http.Request, rep *Replica, mode serveMode, fn localFunc) error {
+	rep.requests.add()
 	switch mode {
 	case modeLinear:
 		ctx, cancel := contextWithTimeout(r, n.cfg.WriteTimeout)

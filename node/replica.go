@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/raft"
 )
@@ -23,6 +24,7 @@ type Replica struct {
 	lead      *leadership
 	verifier  *leaderVerifier
 	notify    chan bool
+	requests  *rateMeter // requests served by this replica
 	logger    *slog.Logger
 	wg        sync.WaitGroup
 	closeOnce sync.Once
@@ -48,6 +50,7 @@ func NewReplica(cfg ReplicaConfig) (*Replica, error) {
 		transport: cfg.Transport,
 		lead:      newLeadership(),
 		notify:    make(chan bool, 16),
+		requests:  newRateMeter(time.Now),
 		logger:    logger,
 	}
 	rc := cfg.Raft.raftConfig(cfg.NodeID, r.notify, logger)

@@ -18,6 +18,9 @@ type ReplicaStatus struct {
 	Keys         int    `json:"keys"`
 	Bytes        int64  `json:"bytes"` // sum of the sizes of keys and values
 	Voters       int    `json:"voters"`
+	// RequestsPerSec is the rate of data API requests this replica served
+	// over the last seconds.
+	RequestsPerSec float64 `json:"requests_per_sec"`
 	// Learner reports that this replica is a non-voter of its group.
 	Learner bool `json:"learner"`
 	// Members is the group's latest configuration, reported by the leader only.
@@ -31,17 +34,18 @@ func (r *Replica) Status() ReplicaStatus {
 	state := r.raft.State()
 	servers := r.configuration()
 	s := ReplicaStatus{
-		Partition:    r.partition,
-		State:        state.String(),
-		LeaderID:     id,
-		LeaderAddr:   addr,
-		Term:         r.term(),
-		CommitIndex:  r.raft.CommitIndex(),
-		AppliedIndex: r.fsm.AppliedIndex(),
-		Keys:         r.fsm.Len(),
-		Bytes:        r.fsm.Bytes(),
-		Voters:       voters(servers),
-		Learner:      isLearner(servers, r.nodeID),
+		Partition:      r.partition,
+		State:          state.String(),
+		LeaderID:       id,
+		LeaderAddr:     addr,
+		Term:           r.term(),
+		CommitIndex:    r.raft.CommitIndex(),
+		AppliedIndex:   r.fsm.AppliedIndex(),
+		Keys:           r.fsm.Len(),
+		Bytes:          r.fsm.Bytes(),
+		RequestsPerSec: r.requests.rate(),
+		Voters:         voters(servers),
+		Learner:        isLearner(servers, r.nodeID),
 	}
 	if state == raft.Leader {
 		s.Members = membersOf(servers)

@@ -82,3 +82,57 @@ func TestParseConfigHelp(t *testing.T) {
 	require.ErrorIs(t, err, flag.ErrHelp)
 	assert.Contains(t, stderr.String(), "-peers")
 }
+
+func TestParseConfigJoin(t *testing.T) {
+	base := config{id: "n4", httpAddr: "node.test:9004", raftAddr: "node.test:9104", join: "http://controller.test:8080",
+		partitioner: part.KindHash, partitions: 8, replicas: 3, logLevel: slog.LevelInfo}
+	tests := []struct {
+		name string
+		join string
+		args []string
+		want func(*config)
+	}{
+		{"a controller URL", "http://controller.test:8080", nil, func(*config) {}},
+		{"a bare host:port is an http URL", "controller.test:8080", nil, func(*config) {}},
+		{"other flags", "https://controller.test/", []string{"-data-dir", "/data", "-pprof"},
+			func(c *config) { c.join, c.dataDir, c.pprof = "https://controller.test", "/data", true }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"-id", "n4", "-http", "node.test:9004", "-raft", "node.test:9104", "-join", tt.join}, tt.args...)
+			var stderr bytes.Buffer
+			got, err := parseConfig(args, &stderr)
+			require.NoError(t, err, stderr.String())
+			want := base
+			tt.want(&want)
+			assert.Equal(t, want, got)
+		})
+	}
+}
+
+func TestParseConfigJoinRefusesBadFlags(t *testing.T) {
+	addrs := []string{"-id", "n4", "-http", "node.test:9004", "-raft", "node.test:9104", "-join", "http://controller.test:8080"}
+	tests := []struct {
+		name    string
+		args    []string
+		message string
+	}{
+		{"-peers too", append(addrs, "-peers", threePeers), "-peers cannot be used with -join: the controller places the partitions"},
+		{"a placement flag", append(addrs, "-partitions", "16"), "-partitions cannot be used with -join"},
+		{"no addresses", []string{"-id", "n4", "-join", "http://controller.test:8080"}, "-http and -raft are required with -join"},
+		{"a wildcard address", []string{"-id", "n4", "-http", "0.0.0.0:9004", "-raft", "node.test:9104", "-join", "controller.test:8080"},
+			`-http: HTTP address "0.0.0.0:9004" is a wildcard`},
+		{"port 0", []string{"-id", "n4", "-http", "node.test:9004", "-raft", "node.test:0", "-join", "controller.test:8080"},
+			`-raft: Raft address "node.test:0" needs a host and a port`},
+		{"not a URL", []string{"-id", "n4", "-join", "ftp://controller.test"}, `invalid value "ftp://controller.test" for flag -join`},
+		{"no ID", []string{"-join", "controller.test:8080"}, "-id is required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			_, err := parseConfig(tt.args, &stderr)
+			require.Error(t, err)
+			assert.Contains(t, stderr.String(), tt.message)
+		})
+	}
+}

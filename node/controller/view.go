@@ -83,7 +83,7 @@ func (c *Controller) replicaView(id string, pid, leaderCommit uint64) ReplicaVie
 		return v
 	}
 	v.Term, v.CommitIndex, v.AppliedIndex = rs.Term, rs.CommitIndex, rs.AppliedIndex
-	v.Keys, v.Bytes = int64(rs.Keys), rs.Bytes
+	v.Keys, v.Bytes, v.RequestsPerSec = int64(rs.Keys), rs.Bytes, rs.RequestsPerSec
 	if leaderCommit > rs.AppliedIndex {
 		v.Lag = leaderCommit - rs.AppliedIndex
 	}

@@ -85,6 +85,8 @@ type ReplicaView struct {
 	Lag          uint64 `json:"lag"` // entries behind the leader's commit index
 	Keys         int64  `json:"keys"`
 	Bytes        int64  `json:"bytes"`
+	// RequestsPerSec is the rate of data API requests the replica served.
+	RequestsPerSec float64 `json:"requests_per_sec"`
 }
 
 // Move is a replica of Partition moving from one node to another.

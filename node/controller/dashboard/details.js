@@ -80,7 +80,8 @@ function replicaRow(r) {
     h('td', { class: 'num' }, count(r.applied_index)),
     h('td', { class: r.lag > 0 ? 'num lagging' : 'num' }, count(r.lag)),
     h('td', { class: 'num' }, count(r.keys)),
-    h('td', { class: 'num' }, bytes(r.bytes)));
+    h('td', { class: 'num' }, bytes(r.bytes)),
+    h('td', { class: 'num' }, (r.requests_per_sec ?? 0).toFixed(1)));
 }
 
 /**
