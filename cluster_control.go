@@ -71,7 +71,7 @@ func (c *LocalCluster) StopNode(i int) error {
 	c.nodes[i] = nil
 	c.mu.Unlock()
 	if n == nil {
-		return fmt.Errorf("node %s is not running", nodeID(i))
+		return node.Errorf(node.ErrConflict, "node %s is not running", nodeID(i))
 	}
 	return n.Close()
 }
@@ -86,7 +86,7 @@ func (c *LocalCluster) RestartNode(i int) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.nodes[i] != nil {
-		return fmt.Errorf("node %s is running", nodeID(i))
+		return node.Errorf(node.ErrConflict, "node %s is running", nodeID(i))
 	}
 	cfg := c.cfg.nodeConfig(i)
 	cfg.HTTPAddr, cfg.RaftAddr = c.addrs[i].HTTPAddr, c.addrs[i].RaftAddr

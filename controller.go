@@ -69,7 +69,8 @@ func (c *Cluster) RemoveNode(ctx context.Context, id string) error { return c.c.
 
 // Move starts moving partition pid's replica from node from to node to.
 func (c *Cluster) Move(ctx context.Context, pid uint64, from, to string) error {
-	return c.c.Move(ctx, pid, from, to)
+	_, err := c.c.Move(ctx, pid, from, to)
+	return err
 }
 
 // TransferLeader hands partition pid's leadership to its replica on node to.

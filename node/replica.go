@@ -115,10 +115,12 @@ func (r *Replica) notLeader() error {
 // close, and every goroutine of the replica has returned.
 func (r *Replica) Close() error {
 	r.closeOnce.Do(func() {
+		// The verifier first, while Raft still answers its pending round:
+		// a round queued as Raft shuts down would never be answered.
+		r.verifier.close()
 		err := r.raft.Shutdown().Error()
 		close(r.notify)
 		r.wg.Wait()
-		r.verifier.close()
 		var terr error
 		if c, ok := r.transport.(raft.WithClose); ok {
 			terr = c.Close()

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/raft"
@@ -46,5 +47,67 @@ func openStores(dir string, logger hclog.Logger) (*raftStores, error) {
 	if err != nil {
 		return nil, errors.Join(err, bolt.Close())
 	}
-	return &raftStores{logs: cached, stable: bolt, snaps: snaps, closer: bolt}, nil
+	stable := &closingStable{inner: bolt, closer: bolt}
+	return &raftStores{logs: cached, stable: stable, snaps: snaps, closer: stable}, nil
 }
+
+// closingStable guards the stable store against Raft's heartbeat fast path,
+// which the transport runs on its own goroutines and which can still be
+// finishing a heartbeat after Raft has shut down. Close waits for calls in
+// flight; later writes are dropped and reads find nothing, since the Raft
+// instance they come from is gone (and Raft panics on a failed write).
+type closingStable struct {
+	mu     sync.RWMutex
+	closed bool
+	inner  raft.StableStore
+	closer io.Closer
+}
+
+func (s *closingStable) Set(key, val []byte) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil
+	}
+	return s.inner.Set(key, val)
+}
+
+func (s *closingStable) Get(key []byte) ([]byte, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil, errStoreClosed
+	}
+	return s.inner.Get(key)
+}
+
+func (s *closingStable) SetUint64(key []byte, val uint64) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil
+	}
+	return s.inner.SetUint64(key, val)
+}
+
+func (s *closingStable) GetUint64(key []byte) (uint64, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return 0, errStoreClosed
+	}
+	return s.inner.GetUint64(key)
+}
+
+// Close waits for calls in flight, then closes the store.
+func (s *closingStable) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	return s.closer.Close()
+}
+
+var errStoreClosed = errors.New("raft store is closed")

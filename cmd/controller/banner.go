@@ -25,9 +25,14 @@ func printAloneBanner(w io.Writer, s local.Config, ctl *kv.Cluster) {
 	fmt.Fprintf(w, "treekv controller %s is running (%s), no storage nodes in this process, data %s\n", id, how, storage)
 	fmt.Fprintf(w, "  dashboard  %s/\n", url)
 	fmt.Fprintf(w, "  controller %-3s http://%s  (raft %s)\n", id, ctl.HTTPAddr(), ctl.RaftAddr())
-	fmt.Fprintf(w, "Storage nodes join it; it places %d partitions of %d replicas once %d have joined:\n",
-		s.Partitions, s.Replicas, s.Replicas)
-	printNodeCommands(w, s, url)
+	if s.Controller.Join != "" {
+		fmt.Fprintf(w, "Storage nodes may join through any controller of the group:\n")
+		fmt.Fprintf(w, "  go run ./cmd/node -id ID -http HOST:PORT -raft HOST:PORT -data-dir DIR -join %s\n", url)
+	} else {
+		fmt.Fprintf(w, "Storage nodes join it; it places %d partitions of %d replicas once %d have joined:\n",
+			s.Partitions, s.Replicas, s.Replicas)
+		printNodeCommands(w, s, url)
+	}
 	fmt.Fprintf(w, "Try:\n")
 	local.PrintControllerTry(w, ctl.HTTPAddr(), "")
 	fmt.Fprintf(w, "Press Ctrl-C to stop.\n")

@@ -84,6 +84,7 @@ func TestRunJoinsControllerGroup(t *testing.T) {
 	cfg.system.Controller.ID, cfg.system.Controller.Join = "c2", first
 	running, second := start(t, cfg)
 	assert.Contains(t, running.Banner, "controller c2 is running (joining the controller group of "+first+")")
+	assert.Contains(t, running.Banner, "Storage nodes may join through any controller of the group")
 
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		view := clitest.GetJSON[kv.ClusterView](c, second+"/v1/cluster")

@@ -8,8 +8,10 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/treekv/kv/cmd/internal/cli"
+	"github.com/treekv/kv/node"
 	"github.com/treekv/kv/node/part"
 )
 
@@ -27,6 +29,10 @@ type config struct {
 	splitKeys   []string
 	pprof       bool
 	logLevel    slog.Level
+	// raft and heartbeatInterval have no flags: zero means the defaults;
+	// tests shorten them.
+	raft              node.RaftConfig
+	heartbeatInterval time.Duration
 }
 
 // parseConfig reads the flags in args. It writes any problem (with the usage
@@ -35,9 +41,9 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("node", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.id, "id", "", "this node's ID, as -peers names it (required)")
-	fs.StringVar(&cfg.httpAddr, "http", "", "HTTP listen address (default: this node's address in -peers)")
-	fs.StringVar(&cfg.raftAddr, "raft", "", "Raft listen address (default: this node's address in -peers)")
+	fs.StringVar(&cfg.id, "id", "", "this node's ID, unique in the cluster (required)")
+	fs.StringVar(&cfg.httpAddr, "http", "", "HTTP listen address, which the node advertises (default: this node's address in -peers; required with -join)")
+	fs.StringVar(&cfg.raftAddr, "raft", "", "Raft listen address, which the node advertises (default: this node's address in -peers; required with -join)")
 	fs.StringVar(&cfg.dataDir, "data-dir", "", `directory of the node's map, Raft logs and snapshots; "" keeps them in memory (lost on exit)`)
 	fs.Func("peers", "every node of the cluster, this one included, in the same order on every node: id=httpAddr@raftAddr,...", func(s string) (err error) {
 		cfg.peers, err = parsePeers(s)

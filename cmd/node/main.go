@@ -40,13 +40,15 @@ func run(ctx context.Context, cfg config) error {
 		logger.Warn("no -data-dir: data lives in memory and is lost when the node stops; such a node cannot rejoin after a restart")
 	}
 	n, err := node.New(node.Config{
-		ID:          cfg.id,
-		HTTPAddr:    cfg.httpAddr,
-		RaftAddr:    cfg.raftAddr,
-		DataDir:     cfg.dataDir,
-		Controller:  cfg.join,
-		EnablePprof: cfg.pprof,
-		Logger:      logger,
+		ID:                cfg.id,
+		HTTPAddr:          cfg.httpAddr,
+		RaftAddr:          cfg.raftAddr,
+		DataDir:           cfg.dataDir,
+		Controller:        cfg.join,
+		HeartbeatInterval: cfg.heartbeatInterval,
+		Raft:              cfg.raft,
+		EnablePprof:       cfg.pprof,
+		Logger:            logger,
 	})
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -19,7 +20,11 @@ import (
 // uses the controller and the nodes the banner names, and checks that
 // canceling the context (as SIGINT does) stops it cleanly.
 func TestRunServesUntilCanceled(t *testing.T) {
-	cfg := config{system: local.Config{Host: "127.0.0.1", Nodes: 3, Partitions: 4, Replicas: 3}, logLevel: slog.LevelWarn}
+	cfg := config{system: local.Config{Host: "127.0.0.1", Nodes: 3, Partitions: 4, Replicas: 3,
+		HeartbeatInterval: 100 * time.Millisecond, Raft: kv.RaftConfig{
+			HeartbeatTimeout: 200 * time.Millisecond, ElectionTimeout: 200 * time.Millisecond,
+			LeaderLeaseTimeout: 100 * time.Millisecond,
+		}}, logLevel: slog.LevelWarn}
 	running := clitest.Start(t, func(ctx context.Context, out io.Writer) error { return run(ctx, cfg, out) })
 
 	banner := running.Banner

@@ -55,10 +55,12 @@ func (s *scheduler) startMove(ctx context.Context, st *State, p part.Partition, 
 	}
 	counts := replicaCounts(st)
 	to := slices.MinFunc(targets, func(a, b NodeRecord) int { return cmp.Compare(counts[a.ID], counts[b.ID]) })
-	return s.addMove(ctx, Move{Partition: p.ID, From: from, To: to.ID, Reason: reason}) == nil
+	_, err := s.addMove(ctx, Move{Partition: p.ID, From: from, To: to.ID, Reason: reason})
+	return err == nil
 }
 
-func (s *scheduler) addMove(ctx context.Context, m Move) error {
+// addMove records m, stamped with its start, unless p is already moving.
+func (s *scheduler) addMove(ctx context.Context, m Move) (Move, error) {
 	m.Started = time.Now().UTC()
 	_, err := s.c.store.update(ctx, func(st *State) error {
 		if _, busy := st.move(m.Partition); busy {
@@ -71,7 +73,7 @@ func (s *scheduler) addMove(ctx context.Context, m Move) error {
 		s.c.events.publish(EventMoveStarted, m.To, m.Partition,
 			fmt.Sprintf("moving partition %d from %s to %s (%s)", m.Partition, m.From, m.To, m.Reason))
 	}
-	return err
+	return m, err
 }
 
 // replicaCounts counts the replicas the map and the moves place on each node.
@@ -109,7 +111,8 @@ func (s *scheduler) balanceReplicas(ctx context.Context, st *State) bool {
 	}
 	for _, p := range st.Map.Partitions {
 		if slices.Contains(p.Replicas, most) && !slices.Contains(p.Replicas, least) {
-			return s.addMove(ctx, Move{Partition: p.ID, From: most, To: least, Reason: "balance replicas"}) == nil
+			_, err := s.addMove(ctx, Move{Partition: p.ID, From: most, To: least, Reason: "balance replicas"})
+			return err == nil
 		}
 	}
 	return false

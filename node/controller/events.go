@@ -46,13 +46,6 @@ func (l *eventLog) publish(kind, nodeID string, partition uint64, message string
 	l.bumpLocked()
 }
 
-// bump advances the version without an event (a change of load figures).
-func (l *eventLog) bump() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.bumpLocked()
-}
-
 func (l *eventLog) bumpLocked() {
 	l.version++
 	close(l.changed)

@@ -43,7 +43,7 @@ func (c *Controller) waitVersion(r *http.Request, after uint64) {
 	timer := time.NewTimer(maxWait)
 	defer timer.Stop()
 	for {
-		version, changed := c.events.current()
+		version, changed := c.viewVersion()
 		if version > after {
 			return
 		}
@@ -121,4 +121,17 @@ func (c *Controller) serveAddController(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	writeJSON(w, http.StatusOK, rec)
+}
+
+// viewVersion is the version of the cluster view: the state's version in
+// the high half, so that it rises across controller leaders (each new
+// leader commits a state change), and the leader's count of events and
+// health changes in the low half. The channel closes at the next change.
+func (c *Controller) viewVersion() (uint64, <-chan struct{}) {
+	local, changed := c.events.current()
+	var stateVersion uint64
+	if st, _, err := c.store.local(); err == nil {
+		stateVersion = st.Version
+	}
+	return stateVersion<<32 | local&0xffffffff, changed
 }

@@ -20,35 +20,41 @@ func (c *Controller) serveMove(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = decodeBody(w, r, &req)
 	}
+	var m Move
 	if err == nil {
-		err = c.Move(r.Context(), pid, req.From, req.To)
+		m, err = c.Move(r.Context(), pid, req.From, req.To)
 	}
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, Move{Partition: pid, From: req.From, To: req.To, Reason: "manual"})
+	writeJSON(w, http.StatusAccepted, m)
 }
 
-// Move starts moving partition pid's replica from node from to node to.
-func (c *Controller) Move(ctx context.Context, pid uint64, from, to string) error {
+// Move starts moving partition pid's replica from node from to node to and
+// returns the move as recorded.
+func (c *Controller) Move(ctx context.Context, pid uint64, from, to string) (Move, error) {
 	st, _, err := c.store.load(ctx)
 	if err != nil {
-		return err
+		return Move{}, err
 	}
 	if st.Map == nil {
-		return node.Errorf(node.ErrUnavailable, "the cluster has no partition map yet")
+		return Move{}, node.Errorf(node.ErrUnavailable, "the cluster has no partition map yet")
 	}
 	p, ok := st.Map.Partition(pid)
 	switch {
 	case !ok:
-		return node.Errorf(node.ErrNotFound, "partition %d does not exist", pid)
+		return Move{}, node.Errorf(node.ErrNotFound, "partition %d does not exist", pid)
 	case !slices.Contains(p.Replicas, from):
-		return node.Errorf(node.ErrBadRequest, "partition %d has no replica on %q", pid, from)
+		return Move{}, node.Errorf(node.ErrBadRequest, "partition %d has no replica on %q", pid, from)
 	case !slices.ContainsFunc(c.sched.eligible(st, p), func(n NodeRecord) bool { return n.ID == to }):
-		return node.Errorf(node.ErrBadRequest, "node %q cannot take a replica of partition %d: it must be an up, non-draining member without one", to, pid)
+		return Move{}, node.Errorf(node.ErrBadRequest, "node %q cannot take a replica of partition %d: it must be an up, non-draining member without one", to, pid)
 	}
-	return c.sched.addMove(ctx, Move{Partition: pid, From: from, To: to, Reason: "manual"})
+	m, err := c.sched.addMove(ctx, Move{Partition: pid, From: from, To: to, Reason: "manual"})
+	if err != nil {
+		return Move{}, node.Errorf(node.ErrConflict, "%v", err)
+	}
+	return m, nil
 }
 
 func (c *Controller) serveTransferLeader(w http.ResponseWriter, r *http.Request) {

@@ -60,17 +60,11 @@ func (c *Controller) addController(ctx context.Context, rec ControllerRecord) er
 }
 
 // registerSelf records this instance's addresses once it leads, so that the
-// others can forward requests to it.
+// others can forward requests to it. It always commits, so every leadership
+// raises the state's version, and with it the view's.
 func (c *Controller) registerSelf(ctx context.Context) error {
-	st, _, err := c.store.load(ctx)
-	if err != nil {
-		return err
-	}
 	self := ControllerRecord{ID: c.cfg.ID, HTTPAddr: c.HTTPAddr(), RaftAddr: c.RaftAddr()}
-	if rec, ok := st.controller(c.cfg.ID); ok && rec == self {
-		return nil
-	}
-	_, err = c.store.update(ctx, func(st *State) error {
+	_, err := c.store.update(ctx, func(st *State) error {
 		st.setController(self)
 		return nil
 	})

@@ -68,7 +68,6 @@ func (s *scheduler) tick(ctx context.Context) {
 	s.advanceMoves(ctx, st)
 	s.scheduleMoves(ctx, st)
 	s.balanceLeaders(ctx, st)
-	s.c.events.bump()
 }
 
 // takeOver starts a leadership: it publishes this instance's address and

@@ -18,7 +18,7 @@ func (c *Controller) View(ctx context.Context) (ClusterView, error) {
 	if err != nil {
 		return ClusterView{}, err
 	}
-	version, _ := c.events.current()
+	version, _ := c.viewVersion()
 	leader, _ := c.rep.Leader()
 	v := ClusterView{Version: version, Leader: leader, Map: st.Map, Moves: st.Moves, Local: c.cfg.Local != nil}
 	for _, rec := range st.Controllers {
@@ -47,7 +47,7 @@ func (c *Controller) nodeView(n NodeRecord) NodeView {
 	v := NodeView{ID: n.ID, HTTPAddr: n.HTTPAddr, RaftAddr: n.RaftAddr, Health: h, Draining: n.Draining,
 		LastHeartbeat: seen, RequestsPerSec: rep.RequestsPerSec, Replicas: len(rep.Replicas)}
 	for _, rs := range rep.Replicas {
-		if rs.State == "Leader" {
+		if rs.State == "Leader" && h == HealthUp {
 			v.Leaders++
 		}
 		v.Keys += int64(rs.Keys)
@@ -60,7 +60,7 @@ func (c *Controller) partitionView(st *State, p part.Partition) PartitionView {
 	leaderID, leader := c.sched.leaderOf(p.ID)
 	v := PartitionView{ID: p.ID, Range: rangeString(st.Map.Partitioner, p.Range), Epoch: p.Epoch, Leader: leaderID, Term: leader.Term}
 	for _, id := range replicaNodes(st, p) {
-		v.Replicas = append(v.Replicas, c.replicaView(id, p.ID, leader.CommitIndex))
+		v.Replicas = append(v.Replicas, c.replicaView(id, p.ID, leaderID, leader.CommitIndex))
 	}
 	return v
 }
@@ -74,10 +74,13 @@ func replicaNodes(st *State, p part.Partition) []string {
 	return ids
 }
 
-func (c *Controller) replicaView(id string, pid, leaderCommit uint64) ReplicaView {
+func (c *Controller) replicaView(id string, pid uint64, leaderID string, leaderCommit uint64) ReplicaView {
 	v := ReplicaView{Node: id}
 	h, _, _ := c.health.of(id)
 	rs, ok := c.health.replica(id, pid)
+	if rs.State == "Leader" && id != leaderID {
+		rs.State = "Follower" // a stale report: a newer leader reports from an up node
+	}
 	v.Role = replicaRole(h, rs, ok, leaderCommit, c.cfg.CatchUpLag)
 	if !ok {
 		return v
