@@ -59,17 +59,24 @@ func New(cfg Config) (*Node, error) {
 }
 
 func (n *Node) listen() error {
-	raftLn, err := net.Listen("tcp", n.cfg.RaftAddr)
+	raftMux, httpLn, err := Listen(n.cfg.RaftAddr, n.cfg.HTTPAddr, n.logger)
+	n.mux, n.httpLn = raftMux, httpLn
+	return err
+}
+
+// Listen opens a server's two listeners: Raft traffic on raftAddr, shared by
+// all its groups through a mux, and HTTP on httpAddr. On error it leaves
+// nothing open.
+func Listen(raftAddr, httpAddr string, logger *slog.Logger) (*mux.Mux, net.Listener, error) {
+	raftLn, err := net.Listen("tcp", raftAddr)
 	if err != nil {
-		return fmt.Errorf("listen for raft on %s: %w", n.cfg.RaftAddr, err)
+		return nil, nil, fmt.Errorf("listen for raft on %s: %w", raftAddr, err)
 	}
-	httpLn, err := net.Listen("tcp", n.cfg.HTTPAddr)
+	httpLn, err := net.Listen("tcp", httpAddr)
 	if err != nil {
-		return errors.Join(fmt.Errorf("listen for http on %s: %w", n.cfg.HTTPAddr, err), raftLn.Close())
+		return nil, nil, errors.Join(fmt.Errorf("listen for http on %s: %w", httpAddr, err), raftLn.Close())
 	}
-	n.mux = mux.New(raftLn, n.logger)
-	n.httpLn = httpLn
-	return nil
+	return mux.New(raftLn, logger), httpLn, nil
 }
 
 func (n *Node) serve() {

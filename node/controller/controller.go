@@ -3,7 +3,6 @@ package controller
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -68,17 +67,9 @@ func New(cfg Config) (*Controller, error) {
 }
 
 func (c *Controller) listen() error {
-	raftLn, err := net.Listen("tcp", c.cfg.RaftAddr)
-	if err != nil {
-		return fmt.Errorf("listen for raft on %s: %w", c.cfg.RaftAddr, err)
-	}
-	httpLn, err := net.Listen("tcp", c.cfg.HTTPAddr)
-	if err != nil {
-		return errors.Join(fmt.Errorf("listen for http on %s: %w", c.cfg.HTTPAddr, err), raftLn.Close())
-	}
-	c.mux = mux.New(raftLn, c.logger)
-	c.httpLn = httpLn
-	return nil
+	raftMux, httpLn, err := node.Listen(c.cfg.RaftAddr, c.cfg.HTTPAddr, c.logger)
+	c.mux, c.httpLn = raftMux, httpLn
+	return err
 }
 
 func (c *Controller) startRaft() error {
