@@ -351,3 +351,17 @@ func scanPages(t *testing.T, api *httpAPI, nodes []string, limit int, query ...s
 		cursor = *body.Next
 	}
 }
+
+// Every answer names the node that served it, also when forwarded.
+func TestClusterAnswersNameTheServingNode(t *testing.T) {
+	c := startCluster(t, kv.ClusterConfig{})
+	api := newHTTPAPI(t)
+	key := "served-by"
+	leader := leaderOf(t, c, key)
+	follower := followerOf(c, leader)
+	ans := api.write(http.MethodPut, kvURL(c.Endpoints()[follower], key), []byte("v"), nil)
+	require.Equal(t, http.StatusOK, ans.status)
+	require.Equal(t, c.Node(leader).ID(), ans.header.Get("X-Kv-Node"))
+	ans = api.read(kvURL(c.Endpoints()[follower], key, "consistency=stale"))
+	require.Equal(t, c.Node(follower).ID(), ans.header.Get("X-Kv-Node"))
+}

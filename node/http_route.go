@@ -58,11 +58,13 @@ func (n *Node) servePartition(w http.ResponseWriter, r *http.Request, m *part.Ma
 		n.forwardTo(w, r, m, n.anyReplica(p), body)
 		return
 	}
+	w.Header().Set(HeaderNode, n.cfg.ID)
 	err := n.runLocal(r, rep, mode, fn)
 	var nl *NotLeaderError
 	switch {
 	case err == nil:
 	case errors.As(err, &nl) && nl.LeaderID != "":
+		w.Header().Del(HeaderNode) // the node forwarded to names itself
 		n.forwardTo(w, r, m, nl.LeaderID, body)
 	case errors.As(err, &nl):
 		writeError(w, Errorf(ErrUnavailable, "partition %d has no leader at the moment", p.ID))

@@ -9,6 +9,7 @@ const (
 	HeaderRevision       = "X-Kv-Revision"
 	HeaderIdempotencyKey = "Idempotency-Key"
 	HeaderForwarded      = "X-Kv-Forwarded" // hops a request has been forwarded
+	HeaderNode           = "X-Kv-Node"      // the ID of the node that served the request
 	ParamIfRevision      = "if_revision"
 	ParamConsistency     = "consistency"
 	ConsistencyLinear    = "linearizable"
