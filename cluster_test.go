@@ -354,14 +354,29 @@ func scanPages(t *testing.T, api *httpAPI, nodes []string, limit int, query ...s
 
 // Every answer names the node that served it, also when forwarded.
 func TestClusterAnswersNameTheServingNode(t *testing.T) {
-	c := startCluster(t, kv.ClusterConfig{})
+	c := startCluster(t, kv.ClusterConfig{Nodes: 4})
 	api := newHTTPAPI(t)
 	key := "served-by"
-	leader := leaderOf(t, c, key)
-	follower := followerOf(c, leader)
-	ans := api.write(http.MethodPut, kvURL(c.Endpoints()[follower], key), []byte("v"), nil)
+	p, err := c.Map().Locate(key)
+	require.NoError(t, err)
+	outsider := -1
+	for i := range c.Size() {
+		if !slices.Contains(p.Replicas, c.Node(i).ID()) {
+			outsider = i
+		}
+	}
+	require.GreaterOrEqual(t, outsider, 0, "a node without a replica of partition %d", p.ID)
+
+	ans := api.write(http.MethodPut, kvURL(c.Endpoints()[outsider], key), []byte("v"), nil)
 	require.Equal(t, http.StatusOK, ans.status)
-	require.Equal(t, c.Node(leader).ID(), ans.header.Get("X-Kv-Node"))
-	ans = api.read(kvURL(c.Endpoints()[follower], key, "consistency=stale"))
-	require.Equal(t, c.Node(follower).ID(), ans.header.Get("X-Kv-Node"))
+	require.Contains(t, p.Replicas, ans.header.Get("X-Kv-Node"), "a forwarded write names the replica that served it")
+
+	replica := -1
+	for i := range c.Size() {
+		if c.Node(i).ID() == p.Replicas[1] {
+			replica = i
+		}
+	}
+	ans = api.read(kvURL(c.Endpoints()[replica], key, "consistency", "stale"))
+	require.Equal(t, p.Replicas[1], ans.header.Get("X-Kv-Node"), "a stale read is served where it arrives")
 }
