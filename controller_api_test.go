@@ -17,6 +17,7 @@ import (
 
 func TestControllerAPIRefusesBadInput(t *testing.T) {
 	c := startControlled(t, kv.ClusterConfig{})
+	waitFor(t, "a settled placement", func() (bool, string) { return settled(clusterView(t, c.Controller()), 3) })
 	base := c.Controller().URL()
 	api := newHTTPAPI(t)
 	cases := []struct {
@@ -47,7 +48,6 @@ func TestControllerAPIRefusesBadInput(t *testing.T) {
 			requireError(t, ans, tt.status, tt.code)
 		})
 	}
-	waitFor(t, "a settled placement", func() (bool, string) { return settled(clusterView(t, c.Controller()), 3) })
 }
 
 // The long poll answers when the view changes, and the event stream

@@ -79,6 +79,16 @@ func (c *Controller) TransferLeader(ctx context.Context, pid uint64, to string) 
 	if err != nil {
 		return err
 	}
+	if st.Map == nil {
+		return node.Errorf(node.ErrUnavailable, "the cluster has no partition map yet")
+	}
+	p, ok := st.Map.Partition(pid)
+	switch {
+	case !ok:
+		return node.Errorf(node.ErrNotFound, "partition %d does not exist", pid)
+	case !slices.Contains(p.Replicas, to) || !c.health.isUp(to):
+		return node.Errorf(node.ErrBadRequest, "node %q is not an up replica of partition %d", to, pid)
+	}
 	leaderID, leader := c.sched.leaderOf(pid)
 	if leaderID == "" {
 		return node.Errorf(node.ErrUnavailable, "partition %d has no known leader", pid)
@@ -86,8 +96,8 @@ func (c *Controller) TransferLeader(ctx context.Context, pid uint64, to string) 
 	if leaderID == to {
 		return nil
 	}
-	if _, voter := memberOf(leader, to); !voter || !c.health.isUp(to) {
-		return node.Errorf(node.ErrBadRequest, "node %q is not an up voting replica of partition %d", to, pid)
+	if _, voter := memberOf(leader, to); !voter {
+		return node.Errorf(node.ErrConflict, "the replica of partition %d on %q is not a voter yet", pid, to)
 	}
 	if err := c.nodes.transferLeader(ctx, c.sched.addr(st, leaderID), pid, to, c.sched.record(st, to).RaftAddr); err != nil {
 		return err
