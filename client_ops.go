@@ -14,14 +14,33 @@ import (
 // reflects every write that completed before Get was called. It fails with
 // ErrNotFound if the key is absent.
 func (c *Client) Get(ctx context.Context, key string) (Value, error) {
-	return c.get(ctx, key, nil)
+	return c.GetWith(ctx, key, ReadOptions{})
 }
 
 // GetStale returns key's value and mod revision as any replica has it: it
 // may miss recent writes, but it is served even without a partition leader.
 // It fails with ErrNotFound if that replica does not have the key.
 func (c *Client) GetStale(ctx context.Context, key string) (Value, error) {
-	return c.get(ctx, key, url.Values{node.ParamConsistency: {node.ConsistencyStale}})
+	return c.GetWith(ctx, key, ReadOptions{Stale: true})
+}
+
+// ReadOptions sets the consistency of one read. The zero value asks for a
+// linearizable read.
+type ReadOptions struct {
+	// Stale lets any replica serve the read: it may miss recent writes, but
+	// it is served even without a partition leader.
+	Stale bool
+}
+
+// GetWith returns key's value and mod revision with the consistency opts
+// asks for: linearizable, as Get, or stale, as GetStale. It fails with
+// ErrNotFound if the key is absent (on the serving replica, for a stale read).
+func (c *Client) GetWith(ctx context.Context, key string, opts ReadOptions) (Value, error) {
+	var query url.Values
+	if opts.Stale {
+		query = url.Values{node.ParamConsistency: {node.ConsistencyStale}}
+	}
+	return c.get(ctx, key, query, opts.Stale)
 }
 
 // Put sets key to value and returns the write's revision, the key's new mod
@@ -53,11 +72,11 @@ func (c *Client) CompareAndDelete(ctx context.Context, key string, ifRevision ui
 	return c.delete(ctx, key, ifRevisionQuery(ifRevision))
 }
 
-func (c *Client) get(ctx context.Context, key string, query url.Values) (Value, error) {
+func (c *Client) get(ctx context.Context, key string, query url.Values, stale bool) (Value, error) {
 	if err := checkKey(key); err != nil {
 		return Value{}, err
 	}
-	a := &apiCall{method: http.MethodGet, path: keyPath(key), query: query}
+	a := &apiCall{method: http.MethodGet, path: keyPath(key), query: query, routeKey: key, stale: stale}
 	ans, err := c.do(ctx, a)
 	if err != nil {
 		return Value{}, err
@@ -75,7 +94,7 @@ func (c *Client) put(ctx context.Context, key string, value []byte, query url.Va
 		return 0, err
 	}
 	a := &apiCall{method: http.MethodPut, path: keyPath(key), query: query, body: value,
-		contentType: "application/octet-stream", write: true, key: key}
+		contentType: "application/octet-stream", write: true, key: key, routeKey: key}
 	var resp node.PutResponse
 	if err := c.callJSON(ctx, a, &resp); err != nil {
 		return 0, err
@@ -87,7 +106,7 @@ func (c *Client) delete(ctx context.Context, key string, query url.Values) (bool
 	if err := checkKey(key); err != nil {
 		return false, 0, err
 	}
-	a := &apiCall{method: http.MethodDelete, path: keyPath(key), query: query, write: true, key: key}
+	a := &apiCall{method: http.MethodDelete, path: keyPath(key), query: query, write: true, key: key, routeKey: key}
 	var resp node.DeleteResponse
 	if err := c.callJSON(ctx, a, &resp); err != nil {
 		return false, 0, err

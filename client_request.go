@@ -35,6 +35,8 @@ type apiCall struct {
 	contentType string
 	write       bool   // sent with an Idempotency-Key, outcome may be unknown
 	key         string // the key a compare-and-swap names, for ConflictError
+	routeKey    string // the one key the call touches, for partition-aware routing
+	stale       bool   // a read any replica may serve
 }
 
 // apiAnswer is a success answer, its body read in full.
@@ -49,6 +51,15 @@ type attemptFailure struct {
 	retryable  bool
 	maybeDone  bool          // the request may have taken effect on a server
 	retryAfter time.Duration // the pause the server asked for, 0 if none
+	node       string        // the node that answered, from X-Kv-Node
+}
+
+// servedBy is the node that gave an attempt's answer, "" if unknown.
+func servedBy(ans *apiAnswer, f *attemptFailure) string {
+	if f != nil {
+		return f.node
+	}
+	return ans.header.Get(node.HeaderNode)
 }
 
 // keyPath is the escaped path of a key. Every byte that could end or split
@@ -139,6 +150,7 @@ func errorFailure(resp *http.Response, body []byte, a *apiCall) *attemptFailure 
 		retryable:  unavailable || errors.Is(err, ErrIndeterminate) || resp.StatusCode == http.StatusBadGateway,
 		maybeDone:  !unavailable,
 		retryAfter: parseRetryAfter(resp.Header),
+		node:       resp.Header.Get(node.HeaderNode),
 	}
 }
 

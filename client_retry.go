@@ -17,30 +17,40 @@ const maxRetryAfterSeconds = 3600
 
 // do sends a until an attempt succeeds or fails for good, at most
 // maxAttempts times. Attempts rotate across the endpoints, the first on the
-// endpoint after the one the previous call started on. A write carries one
-// Idempotency-Key on every attempt, so that it applies at most once.
+// endpoint after the one the previous call started on; in partition-aware
+// mode a single-key call goes to its partition's leader first. A write
+// carries one Idempotency-Key on every attempt, so that it applies at most
+// once. The call's CallInfo, if any, follows every attempt.
 func (c *Client) do(ctx context.Context, a *apiCall) (*apiAnswer, error) {
+	info := callInfoFrom(ctx)
+	if info != nil {
+		*info = CallInfo{}
+	}
+	if err := c.awaitEndpoints(ctx, a); err != nil {
+		return nil, err
+	}
 	var idempotencyKey string
 	if a.write {
 		idempotencyKey = newIdempotencyKey()
 	}
-	start := c.next.Add(1) - 1
-	var r retryState
+	r := retryState{start: c.next.Add(1) - 1}
 	for i := range c.maxAttempts {
 		if i > 0 {
 			if err := c.pause(ctx, i, r.last.retryAfter); err != nil {
 				return nil, r.interrupted(a, err)
 			}
 		}
-		base := c.endpoints[(start+uint64(i))%uint64(len(c.endpoints))]
-		ans, f := c.try(ctx, base, a, idempotencyKey)
+		t := c.pick(a, &r, i)
+		ans, f := c.try(ctx, t.base, a, idempotencyKey)
+		info.recordAttempt(i+1, t.base, servedBy(ans, f))
+		c.observe(t, ans, f)
 		if f == nil {
 			return ans, nil
 		}
 		if !f.retryable {
 			return nil, f.err
 		}
-		r.record(f)
+		r.record(f, t.base)
 		if err := ctx.Err(); err != nil {
 			return nil, r.interrupted(a, err)
 		}
@@ -69,7 +79,16 @@ func (c *Client) backoff(retry int, floor time.Duration) time.Duration {
 	for i := 1; i < retry && ceiling < c.maxBackoff; i++ {
 		ceiling += min(ceiling, c.maxBackoff-ceiling) // doubles, up to maxBackoff, without overflow
 	}
-	return min(max(rand.N(ceiling), floor), c.maxBackoff)
+	return min(max(c.draw(ceiling), floor), c.maxBackoff)
+}
+
+// draw picks a pause uniformly from [0, ceiling), or as the test hook
+// jitter says.
+func (c *Client) draw(ceiling time.Duration) time.Duration {
+	if c.jitter != nil {
+		return c.jitter(ceiling)
+	}
+	return rand.N(ceiling)
 }
 
 // parseRetryAfter reads a Retry-After header given in seconds; 0 if absent
@@ -84,13 +103,16 @@ func parseRetryAfter(h http.Header) time.Duration {
 
 // retryState is what the failed attempts of one call have shown.
 type retryState struct {
+	start     uint64   // the endpoint the call started on
+	tried     []string // the endpoints whose attempt failed
 	attempts  int
 	last      *attemptFailure
 	maybeDone bool // some attempt may have taken effect
 }
 
-func (r *retryState) record(f *attemptFailure) {
+func (r *retryState) record(f *attemptFailure, base string) {
 	r.attempts++
+	r.tried = append(r.tried, base)
 	r.last = f
 	r.maybeDone = r.maybeDone || f.maybeDone
 }

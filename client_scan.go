@@ -3,6 +3,7 @@ package kv
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -56,19 +57,49 @@ func (c *Client) Scan(ctx context.Context, opts ScanOptions) (ScanPage, error) {
 // the scan may or may not appear.
 func (c *Client) ScanAll(ctx context.Context, opts ScanOptions) ([]ScanItem, error) {
 	var items []ScanItem
-	for {
-		page, err := c.Scan(ctx, opts)
+	for item, err := range c.ScanIter(ctx, opts) {
 		if err != nil {
 			return nil, err
 		}
-		items = append(items, page.Items...)
-		if page.Next == "" {
-			return items, nil
+		items = append(items, item)
+	}
+	return items, nil
+}
+
+// ScanIter returns an iterator over every key opts selects, in byte order.
+// It fetches one page at a time (opts.Limit sets the page size), following
+// the cursors, and only as far as the loop goes: breaking out of the loop
+// stops the scan. On the first error it yields that error with a zero
+// ScanItem and stops. As with ScanAll, the pages are not one snapshot.
+//
+//	for item, err := range c.ScanIter(ctx, kv.ScanOptions{Prefix: "user/"}) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(item.Key)
+//	}
+func (c *Client) ScanIter(ctx context.Context, opts ScanOptions) iter.Seq2[ScanItem, error] {
+	return func(yield func(ScanItem, error) bool) {
+		for {
+			page, err := c.Scan(ctx, opts)
+			if err != nil {
+				yield(ScanItem{}, err)
+				return
+			}
+			for _, item := range page.Items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			if page.Next == "" {
+				return
+			}
+			if page.Next == opts.Cursor {
+				yield(ScanItem{}, fmt.Errorf("kv: scan cursor %q did not advance (%w)", page.Next, ErrInternal))
+				return
+			}
+			opts.Cursor = page.Next
 		}
-		if page.Next == opts.Cursor {
-			return nil, fmt.Errorf("kv: scan cursor %q did not advance (%w)", page.Next, ErrInternal)
-		}
-		opts.Cursor = page.Next
 	}
 }
 

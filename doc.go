@@ -14,6 +14,26 @@
 // outcome) across its endpoints with backoff, and sends each write with an
 // idempotency key so that a retried write applies once.
 //
+// A client over a balancer or any nodes:
+//
+//	c, err := kv.NewClient(kv.ClientConfig{Endpoints: []string{"localhost:8081"}})
+//	if err != nil {
+//		return err
+//	}
+//	defer c.Close()
+//	rev, err := c.Put(ctx, "user/42", []byte("ada"))
+//	v, err := c.Get(ctx, "user/42")                    // linearizable
+//	v, err = c.GetWith(ctx, "user/42", kv.ReadOptions{Stale: true})
+//	_, err = c.CompareAndSwap(ctx, "user/42", []byte("grace"), v.Revision)
+//	for item, err := range c.ScanIter(ctx, kv.ScanOptions{Prefix: "user/"}) {
+//		// one page at a time, in key order
+//	}
+//
+// With ClientConfig.Controller set, the client follows the controller's
+// cluster map and sends each single-key call straight to its partition's
+// leader. WithCallInfo reports how a call went: its attempts, and the
+// endpoint and node that answered.
+//
 // Errors match the sentinels of this package with errors.Is, whichever layer
 // produced them:
 //

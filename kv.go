@@ -23,9 +23,21 @@ const (
 type ClientConfig struct {
 	// Endpoints are the base URLs of nodes or of the balancer, as "host:port"
 	// (plain HTTP) or "http://host:port" / "https://host:port". At least one
-	// is required. Calls start on each endpoint in turn and retries move on
-	// to the next.
+	// is required unless Controller is set. Calls start on each endpoint in
+	// turn and retries move on to the next.
 	Endpoints []string
+	// Controller, when set, turns on partition-aware routing: the base URL
+	// of the controller, or the comma-separated URLs of its instances. The
+	// client then follows the controller's cluster map (fetched at once and
+	// refreshed by long polling, in a goroutine that Close stops) and sends
+	// each single-key call (Get, Put, Delete and their compare-and-swap
+	// forms) straight to the leader of the key's partition, and a stale
+	// read to any replica of it. A call the map cannot route yet, and every
+	// retry after a routed attempt failed, goes to the endpoints in turn;
+	// when Endpoints is empty, the nodes of the map are the endpoints. An
+	// answer served by another node than the expected leader, or a failed
+	// routed attempt, makes the client fetch the map again.
+	Controller string
 	// HTTPClient sends the requests. Nil means a client of its own (its own
 	// Transport, never http.DefaultClient) with dial, TLS handshake and
 	// response header timeouts.
@@ -52,6 +64,10 @@ type Client struct {
 	baseBackoff time.Duration
 	maxBackoff  time.Duration
 	next        atomic.Uint64 // the endpoint the next call starts on
+	router      *router       // nil unless partition-aware
+	// jitter, when set, replaces the uniform draw of a pause below its
+	// ceiling (tests make it deterministic).
+	jitter func(ceiling time.Duration) time.Duration
 }
 
 // Value is a key's value with its mod revision: the Raft index of the write
@@ -74,21 +90,47 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	}
 	httpClient := cfg.HTTPClient
 	if httpClient == nil {
-		httpClient = newClientHTTP()
+		httpClient = newClientHTTP(30 * time.Second)
 	}
-	return &Client{
+	c := &Client{
 		endpoints:   endpoints,
 		http:        httpClient,
 		maxAttempts: cfg.MaxAttempts,
 		baseBackoff: cfg.BaseBackoff,
 		maxBackoff:  cfg.MaxBackoff,
-	}, nil
+	}
+	if cfg.Controller != "" {
+		controllers, err := parseControllers(cfg.Controller)
+		if err != nil {
+			return nil, err
+		}
+		c.router = newRouter(controllers, cfg.routerHTTP())
+	}
+	return c, nil
 }
 
-// Close closes the idle connections of the client's HTTP transport. It does
-// not wait for calls in flight; a call made after Close opens new
-// connections.
-func (c *Client) Close() { c.http.CloseIdleConnections() }
+// routerHTTP is the HTTP client that fetches cluster views: the configured
+// one, or one of its own whose header timeout outlasts a long poll.
+func (cfg ClientConfig) routerHTTP() *http.Client {
+	if cfg.HTTPClient != nil {
+		return cfg.HTTPClient
+	}
+	return newClientHTTP(routerHeaderTimeout)
+}
+
+// Close stops the client: in partition-aware mode it stops following the
+// cluster map and waits for the goroutine that did; it closes the idle
+// connections of the client's HTTP transports. It does not wait for calls
+// in flight; a call made after Close still works (from the last map known,
+// in partition-aware mode) and opens new connections. Close is safe to call
+// more than once.
+func (c *Client) Close() {
+	if c.router != nil {
+		c.router.close()
+		c.router.http.CloseIdleConnections()
+	}
+	c.http.CloseIdleConnections()
+}
 
 func (cfg ClientConfig) withDefaults() ClientConfig {
 	if cfg.MaxAttempts == 0 {
@@ -105,8 +147,8 @@ func (cfg ClientConfig) withDefaults() ClientConfig {
 
 func (cfg ClientConfig) validate() error {
 	switch {
-	case len(cfg.Endpoints) == 0:
-		return errors.New(`kv: ClientConfig.Endpoints is empty: give at least one "host:port" or base URL`)
+	case len(cfg.Endpoints) == 0 && cfg.Controller == "":
+		return errors.New(`kv: ClientConfig.Endpoints is empty: give at least one "host:port" or base URL, or a Controller`)
 	case cfg.MaxAttempts < 0:
 		return fmt.Errorf("kv: ClientConfig.MaxAttempts (%d) cannot be negative", cfg.MaxAttempts)
 	case cfg.BaseBackoff < 0:
@@ -157,7 +199,7 @@ func parseClientEndpoint(e string) (string, error) {
 
 // newClientHTTP returns an HTTP client with its own transport, sized for
 // many concurrent calls to a few hosts.
-func newClientHTTP() *http.Client {
+func newClientHTTP(responseHeaderTimeout time.Duration) *http.Client {
 	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Client{Transport: &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
@@ -167,7 +209,7 @@ func newClientHTTP() *http.Client {
 		MaxIdleConnsPerHost:   64,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   5 * time.Second,
-		ResponseHeaderTimeout: 30 * time.Second,
+		ResponseHeaderTimeout: responseHeaderTimeout,
 		ExpectContinueTimeout: time.Second,
 	}}
 }
