@@ -8,6 +8,7 @@ import (
 	"net/url"
 
 	"github.com/treekv/kv/node"
+	"github.com/treekv/kv/node/balancer/statuspage"
 )
 
 // maxAPIBody caps the body of POST /v1/backends.
@@ -23,7 +24,8 @@ type BackendRequest struct {
 	URL string `json:"url"`
 }
 
-// routes builds the balancer's own API; data API requests never reach it.
+// routes builds the balancer's own API and its status page at "/"; data
+// API requests never reach it.
 func (bal *Balancer) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/backends", bal.serveBackends)
@@ -34,6 +36,11 @@ func (bal *Balancer) routes() *http.ServeMux {
 	mux.HandleFunc("GET /healthz", bal.serveHealth)
 	mux.HandleFunc("GET /readyz", bal.serveReady)
 	mux.Handle("GET /metrics", bal.metrics.handler())
+	page := statuspage.Handler()
+	mux.Handle("GET /{$}", page)
+	for _, name := range statuspage.Names() {
+		mux.Handle("GET /"+name, page)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		node.WriteError(w, node.Errorf(node.ErrNotFound, "no route for %s %s", r.Method, r.URL.Path))
 	})

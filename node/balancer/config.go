@@ -31,6 +31,7 @@ const (
 	DefaultEjectBase     = time.Second
 	DefaultEjectMax      = 30 * time.Second
 	DefaultMaxRetries    = 2
+	DefaultRetryBudget   = 5 * time.Second
 	DefaultRetryBackoff  = 25 * time.Millisecond
 	DefaultMaxBodySize   = 8 << 20
 )
@@ -69,6 +70,14 @@ type Config struct {
 	// to another backend when there is one. Zero means 2; negative means
 	// none.
 	MaxRetries int
+	// RetryBudget is how long a read (GET or HEAD) that fails with a
+	// transport error or a 502, 503 or 504 answer keeps being retried,
+	// counted from its first attempt: long enough to ride out a leader
+	// election, so a plain HTTP client sees no failed read when a node
+	// dies. A read gets at least MaxRetries retries and more while the
+	// budget lasts; writes get MaxRetries only. Zero means 5s; negative
+	// means reads, like writes, get MaxRetries.
+	RetryBudget time.Duration
 	// RetryBackoff is the pause before a retry that follows an error answer
 	// (a connection that failed is retried at once). It doubles with every
 	// further retry, up to ten times itself. Zero means 25ms.
@@ -91,6 +100,7 @@ func (c Config) withDefaults() Config {
 	setDuration(&c.EjectBase, DefaultEjectBase)
 	setDuration(&c.EjectMax, DefaultEjectMax)
 	setInt(&c.MaxRetries, DefaultMaxRetries)
+	setDuration(&c.RetryBudget, DefaultRetryBudget)
 	setDuration(&c.RetryBackoff, DefaultRetryBackoff)
 	if c.MaxBodySize == 0 {
 		c.MaxBodySize = DefaultMaxBodySize

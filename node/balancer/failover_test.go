@@ -121,7 +121,8 @@ func answerStatus(status int) func(http.ResponseWriter, *http.Request) {
 
 // A request no backend delivered is answered indeterminate when a write
 // may have applied, and unavailable, with Retry-After, when it certainly
-// did not; either way after the first attempt and MaxRetries retries.
+// did not; either way after the first attempt and MaxRetries retries (reads
+// run here with their RetryBudget off; retry_budget_test.go covers it).
 func TestFailureAnswers(t *testing.T) {
 	for _, tt := range []failureCase{
 		{"write whose connection drops", http.MethodPut, dropConnection, 503, "indeterminate", true},
@@ -145,7 +146,7 @@ func runFailureCase(t *testing.T, tt failureCase) {
 		nodes[1].setHandle(tt.behave)
 		backends = hosts(nodes...)
 	}
-	tb := startBalancer(t, Config{Backends: backends, CheckInterval: -1})
+	tb := startBalancer(t, Config{Backends: backends, CheckInterval: -1, RetryBudget: -1})
 	path := "/v1/kv/k"
 	if tt.method == http.MethodPost {
 		path = "/v1/txn"

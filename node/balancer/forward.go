@@ -13,7 +13,7 @@ import (
 )
 
 // forward sends a data API request to a backend and retries it on others
-// while it fails, up to MaxRetries times; it answers the client once.
+// while it fails, as mayRetry allows; it answers the client once.
 func (bal *Balancer) forward(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(w, r, bal.cfg.MaxBodySize)
 	if err != nil {
@@ -24,7 +24,7 @@ func (bal *Balancer) forward(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set(HeaderRequestID, ex.requestID)
 	start := time.Now()
 	var failed *attempt // the previous attempt, which failed
-	for n := 0; n <= bal.cfg.maxRetries() && r.Context().Err() == nil; n++ {
+	for n := 0; bal.mayRetry(ex, n, start) && r.Context().Err() == nil; n++ {
 		b := bal.pick(r.Context(), ex)
 		if b == nil {
 			break
@@ -42,6 +42,16 @@ func (bal *Balancer) forward(w http.ResponseWriter, r *http.Request) {
 		failed = a
 	}
 	bal.answerFailure(w, r, ex)
+}
+
+// mayRetry reports whether attempt n (from 0) of the exchange that began at
+// start may be made: the first always, up to MaxRetries retries of any
+// request, and further retries of a read while its RetryBudget lasts.
+func (bal *Balancer) mayRetry(ex *exchange, n int, start time.Time) bool {
+	if n <= bal.cfg.maxRetries() {
+		return true
+	}
+	return !ex.route.write && time.Since(start) < bal.cfg.RetryBudget
 }
 
 // pick returns the backend for the exchange's next attempt, or nil when no
