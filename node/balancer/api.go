@@ -78,6 +78,7 @@ func (bal *Balancer) serveAddBackend(w http.ResponseWriter, r *http.Request) {
 		node.WriteError(w, err)
 		return
 	}
+	bal.removed.Delete(id)
 	node.WriteJSON(w, http.StatusCreated, b.status(bal.now()))
 }
 
@@ -89,6 +90,9 @@ func (bal *Balancer) serveDeleteBackend(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		node.WriteError(w, node.Errorf(node.ErrNotFound, "no backend %q", r.PathValue("id")))
 		return
+	}
+	if n := b.node(); n != "" {
+		bal.removed.Store(n, true)
 	}
 	bal.drainBackend(b)
 	status := http.StatusAccepted

@@ -29,9 +29,13 @@ type Balancer struct {
 	metrics     *metrics
 	checks      *checkers
 	mux         *http.ServeMux
-	stopWatch   context.CancelFunc
-	watchDone   sync.WaitGroup
-	closeOnce   sync.Once
+	// removed holds the node IDs whose controller backends were deleted
+	// through the API: the controller watch does not add them back until
+	// a POST /v1/backends names them again.
+	removed   sync.Map
+	stopWatch context.CancelFunc
+	watchDone sync.WaitGroup
+	closeOnce sync.Once
 }
 
 // New returns a balancer for cfg, or an error naming the setting that

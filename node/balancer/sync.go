@@ -8,7 +8,8 @@ import (
 // cluster view: every node gets a backend (a new one with source
 // "controller" unless one has its address already), nodes the controller
 // reports down take no requests, and the controller's backends of nodes
-// that left are drained. Backends added by hand stay.
+// that left are drained. Backends added by hand stay, and those deleted by
+// hand stay deleted.
 func (bal *Balancer) syncView(v controller.ClusterView) {
 	bal.leaders.Store(newLeaderTable(v))
 	inView := map[string]bool{}
@@ -35,6 +36,9 @@ func (bal *Balancer) syncView(v controller.ClusterView) {
 // or address. A controller backend whose node moved to a new address is
 // replaced.
 func (bal *Balancer) backendOf(n controller.NodeView) *backend {
+	if _, removed := bal.removed.Load(n.ID); removed {
+		return nil
+	}
 	b, ok := bal.pool.byNode(n.ID)
 	if ok && b.source == SourceController && b.url.Host != n.HTTPAddr {
 		bal.logger.Info("node moved: replacing its backend", "backend", b.id, "url", n.HTTPAddr)

@@ -230,3 +230,24 @@ func TestControllerWatchSyncsBackends(t *testing.T) {
 	tb.waitVersion(ctl.set(view))
 	require.True(t, tb.backends()["n2"].Healthy)
 }
+
+// A controller backend deleted through the API stays deleted when the next
+// view lists its node again, until a POST names it again.
+func TestDeletedControllerBackendStaysDeleted(t *testing.T) {
+	nodes := []*fakeNode{newFakeNode(t, "n1"), newFakeNode(t, "n2")}
+	ctl := newFakeController(t)
+	view := clusterOf(t, nodes, 1)
+	tb := startBalancer(t, Config{Controller: ctl.srv.URL, CheckInterval: -1})
+	tb.waitVersion(ctl.set(view))
+	require.Contains(t, tb.backends(), "n1")
+
+	ans := tb.do(http.MethodDelete, "/v1/backends/n1", nil, nil)
+	require.Contains(t, []int{http.StatusOK, http.StatusAccepted}, ans.status)
+	tb.waitVersion(ctl.set(view))
+	require.NotContains(t, tb.backends(), "n1", "the next view does not bring it back")
+
+	ans = tb.do(http.MethodPost, "/v1/backends", []byte(`{"id":"n1","url":"`+nodes[0].host()+`"}`), nil)
+	require.Equal(t, http.StatusCreated, ans.status)
+	tb.waitVersion(ctl.set(view))
+	require.Contains(t, tb.backends(), "n1")
+}
