@@ -5,11 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -22,13 +19,13 @@ import (
 const clusterStartTimeout = time.Minute
 
 // startCluster starts an in-process cluster of nodes nodes with fast Raft
-// timings, its data in dataDir ("" for memory), and closes it when t ends.
-func startCluster(t *testing.T, nodes int, dataDir string) *kv.LocalCluster {
+// timings, in memory, and closes it when t ends.
+func startCluster(t *testing.T, nodes int) *kv.LocalCluster {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), clusterStartTimeout)
 	defer cancel()
 	c, err := kv.StartCluster(ctx, kv.ClusterConfig{
-		Nodes: nodes, Replicas: min(nodes, 3), Partitions: 4, DataDir: dataDir,
+		Nodes: nodes, Replicas: min(nodes, 3), Partitions: 4,
 		Raft: kv.RaftConfig{
 			HeartbeatTimeout:   200 * time.Millisecond,
 			ElectionTimeout:    200 * time.Millisecond,
@@ -40,42 +37,8 @@ func startCluster(t *testing.T, nodes int, dataDir string) *kv.LocalCluster {
 	return c
 }
 
-// startUI serves the UI over a client of endpoints and returns its base URL.
-func startUI(t *testing.T, endpoints []string) string {
-	t.Helper()
-	client, err := kv.NewClient(kv.ClientConfig{Endpoints: endpoints})
-	require.NoError(t, err)
-	s := newServer(client, endpoints, slog.New(slog.DiscardHandler))
-	srv := httptest.NewServer(s.handler())
-	t.Cleanup(func() {
-		srv.Close()
-		s.close()
-		client.Close()
-	})
-	return srv.URL
-}
-
-// answer is a decoded JSON answer of the UI's endpoints.
-type answer struct {
-	Status int
-	Header http.Header
-	Body   map[string]any
-}
-
-// errorCode is the error code of a failed answer.
-func (a answer) errorCode() string {
-	e, _ := a.Body["error"].(map[string]any)
-	code, _ := e["code"].(string)
-	return code
-}
-
-// uiHeaders are the headers the page sends on a mutating request.
-func uiHeaders() http.Header {
-	return http.Header{"X-Requested-With": {"treekv-ui"}}
-}
-
-// send sends one request to the UI and decodes its JSON answer.
-func send(t *testing.T, method, url string, body any, header http.Header) answer {
+// send sends one request to the UI and decodes its JSON answer into a map.
+func send(t *testing.T, method, url string, body any, header http.Header) (int, map[string]any) {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -85,32 +48,25 @@ func send(t *testing.T, method, url string, body any, header http.Header) answer
 	}
 	req, err := http.NewRequestWithContext(t.Context(), method, url, rd)
 	require.NoError(t, err)
-	for k, v := range header {
-		req.Header[k] = v
-	}
+	req.Header = header
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	require.True(t, strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json"),
-		"%s %s answered %q: %s", method, url, resp.Header.Get("Content-Type"), raw)
-	a := answer{Status: resp.StatusCode, Header: resp.Header}
-	require.NoError(t, json.Unmarshal(raw, &a.Body), "%s %s: %s", method, url, raw)
-	return a
+	var ans map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&ans))
+	return resp.StatusCode, ans
 }
 
-// put sets key to value through the UI, as the page does.
-func put(t *testing.T, base, key, value string) answer {
+// put sets key to value through the UI at base, as the page does.
+func put(t *testing.T, base, key, value string) int {
 	t.Helper()
-	return send(t, http.MethodPut, base+"/api/kv/"+escape(key), map[string]any{"value": value}, uiHeaders())
+	status, _ := send(t, http.MethodPut, base+"/api/kv/"+url.PathEscape(key), map[string]any{"value": value},
+		http.Header{"X-Requested-With": {"treekv-ui"}})
+	return status
 }
 
-// get reads key through the UI.
-func get(t *testing.T, base, key string) answer {
+// get reads key's text through the UI at base.
+func get(t *testing.T, base, key string) (int, map[string]any) {
 	t.Helper()
-	return send(t, http.MethodGet, base+"/api/kv/"+escape(key), nil, nil)
+	return send(t, http.MethodGet, base+"/api/kv/"+url.PathEscape(key), nil, http.Header{})
 }
-
-// escape percent-encodes a key, "/" included, as the page does.
-func escape(key string) string { return url.PathEscape(key) }

@@ -3,32 +3,24 @@
 // deletes keys, sees the operation log (latency, retries, the node that
 // answered) and the connection state of the endpoints.
 //
-// The page's JSON endpoints (/api/...) call the cluster through kv.Client,
-// so they retry and fail over as any Go program would. By default they call
-// the balancer at localhost:8081; -endpoints takes any comma-separated list
-// of balancer or node addresses. The command runs until SIGINT or SIGTERM,
-// then shuts down gracefully.
+// The page's JSON endpoints (/api/...), served by package clientui, call the
+// cluster through kv.Client, so they retry and fail over as any Go program
+// would. By default they call the balancer at localhost:8081; -endpoints
+// takes any comma-separated list of balancer or node addresses. The command
+// runs until SIGINT or SIGTERM, then shuts down gracefully.
 package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"strings"
-	"time"
 
-	"github.com/treekv/kv"
 	"github.com/treekv/kv/cmd/internal/cli"
+	"github.com/treekv/kv/cmd/internal/clientui"
 )
-
-// shutdownTimeout bounds how long requests in flight may take to finish
-// once the command is asked to stop.
-const shutdownTimeout = 10 * time.Second
 
 func main() {
 	cli.Main("client", parseConfig, func(ctx context.Context, cfg config) error {
@@ -40,41 +32,17 @@ func main() {
 // shuts the server down gracefully.
 func run(ctx context.Context, cfg config, out io.Writer) error {
 	logger := cli.Logger(cfg.logLevel)
-	client, err := kv.NewClient(kv.ClientConfig{Endpoints: cfg.endpoints})
+	s, err := clientui.New(clientui.Config{Endpoints: cfg.endpoints, Logger: logger})
 	if err != nil {
 		return err
 	}
-	defer client.Close()
+	defer s.Close()
 	ln, err := net.Listen("tcp", cfg.httpAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.httpAddr, err)
 	}
-	s := newServer(client, cfg.endpoints, logger)
-	defer s.close()
 	printBanner(out, ln.Addr().String(), cfg.endpoints)
-	return serve(ctx, ln, s.handler(), logger)
-}
-
-// serve serves h on ln until ctx ends, then shuts down gracefully.
-func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-	defer cancel()
-	err := srv.Shutdown(shutCtx)
-	if serveErr := <-done; !errors.Is(serveErr, http.ErrServerClosed) {
-		err = errors.Join(err, serveErr)
-	}
-	logger.Info("stopped")
-	return err
+	return cli.Serve(ctx, ln, s, logger)
 }
 
 // printBanner tells where the UI listens and which endpoints it calls.

@@ -14,7 +14,7 @@ import (
 )
 
 func TestRunServesTheUIUntilStopped(t *testing.T) {
-	c := startCluster(t, 1, "")
+	c := startCluster(t, 1)
 	cfg := config{httpAddr: "127.0.0.1:0", endpoints: c.Endpoints(), logLevel: slog.LevelError}
 	r := clitest.Start(t, func(ctx context.Context, out io.Writer) error { return run(ctx, cfg, out) })
 	m := regexp.MustCompile(`treekv client UI: (http://\S+)/`).FindStringSubmatch(r.Banner)
@@ -24,8 +24,10 @@ func TestRunServesTheUIUntilStopped(t *testing.T) {
 	resp, body := clitest.Get(t, m[1]+"/")
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, string(body), "<title>treekv client</title>")
-	require.Equal(t, http.StatusOK, put(t, m[1], "via-run", "yes").Status)
-	assert.Equal(t, "yes", get(t, m[1], "via-run").Body["text"])
+	require.Equal(t, http.StatusOK, put(t, m[1], "via-run", "yes"))
+	status, got := get(t, m[1], "via-run")
+	require.Equal(t, http.StatusOK, status, got)
+	assert.Equal(t, "yes", got["text"])
 
 	r.Stop(t)
 }

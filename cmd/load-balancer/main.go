@@ -13,22 +13,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
-	"net/http"
 	"os"
-	"time"
 
 	"github.com/treekv/kv"
 	"github.com/treekv/kv/cmd/internal/cli"
 )
-
-// shutdownTimeout bounds how long requests in flight may take to finish
-// once the command is asked to stop.
-const shutdownTimeout = 10 * time.Second
 
 func main() {
 	cli.Main("load-balancer", parseConfig, func(ctx context.Context, cfg config) error {
@@ -53,27 +45,5 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 		return fmt.Errorf("listen on %s: %w", cfg.httpAddr, err)
 	}
 	printBanner(out, ln.Addr().String(), bal.Status())
-	return serve(ctx, ln, bal, logger)
-}
-
-// serve serves h on ln until ctx ends, then shuts down gracefully.
-func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-	defer cancel()
-	err := srv.Shutdown(shutCtx)
-	if serveErr := <-done; !errors.Is(serveErr, http.ErrServerClosed) {
-		err = errors.Join(err, serveErr)
-	}
-	logger.Info("stopped")
-	return err
+	return cli.Serve(ctx, ln, bal, logger)
 }

@@ -18,9 +18,11 @@ const controllerID = "c1"
 
 // config is what the flags ask of the all-in-one process.
 type config struct {
-	system             local.Config // the nodes; its controller is set by controller()
+	system             local.Config // the nodes; allInOne() adds the controller, balancer and UI
 	controllerPort     int
 	controllerRaftPort int
+	balancerPort       int
+	uiPort             int
 	logLevel           slog.Level
 }
 
@@ -33,6 +35,8 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	cfg.system.RegisterFlags(fs, "number of storage nodes")
 	fs.IntVar(&cfg.controllerPort, "controller-port", 8080, "port of the controller's API and dashboard, on -host (0: any free port)")
 	fs.IntVar(&cfg.controllerRaftPort, "controller-raft-port", 9100, "port of the controller's Raft, on -host (0: any free port)")
+	fs.IntVar(&cfg.balancerPort, "balancer-port", 8081, "port of the load balancer (data API and status page), on -host (0: any free port)")
+	fs.IntVar(&cfg.uiPort, "ui-port", 8082, "port of the client web UI, on -host (0: any free port)")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -50,22 +54,38 @@ func (c config) validate(extraArgs int) error {
 		return errors.New("treekv takes flags only, no arguments")
 	case c.system.Nodes < 1:
 		return fmt.Errorf("-nodes (%d) must be at least 1", c.system.Nodes)
-	case c.controllerPort < 0 || c.controllerPort > 65535:
-		return fmt.Errorf("-controller-port (%d) must be from 0 to 65535", c.controllerPort)
-	case c.controllerRaftPort < 0 || c.controllerRaftPort > 65535:
-		return fmt.Errorf("-controller-raft-port (%d) must be from 0 to 65535", c.controllerRaftPort)
+	}
+	ports := []struct {
+		flag string
+		port int
+	}{
+		{"-controller-port", c.controllerPort}, {"-controller-raft-port", c.controllerRaftPort},
+		{"-balancer-port", c.balancerPort}, {"-ui-port", c.uiPort},
+	}
+	for _, p := range ports {
+		if p.port < 0 || p.port > 65535 {
+			return fmt.Errorf("%s (%d) must be from 0 to 65535", p.flag, p.port)
+		}
 	}
 	return c.system.Validate()
 }
 
-// withController returns the system with its controller: ID c1, on -host
-// at the controller ports, with the default health thresholds.
-func (c config) withController() local.Config {
+// allInOne returns the whole system the flags ask for: the nodes, their
+// controller (ID c1, at the controller ports, with the default health
+// thresholds), the balancer and the client UI, all on -host.
+func (c config) allInOne() local.Config {
 	s := c.system
 	s.Controller = kv.ControllerConfig{
 		ID:       controllerID,
-		HTTPAddr: net.JoinHostPort(s.Host, strconv.Itoa(c.controllerPort)),
-		RaftAddr: net.JoinHostPort(s.Host, strconv.Itoa(c.controllerRaftPort)),
+		HTTPAddr: c.hostPort(c.controllerPort),
+		RaftAddr: c.hostPort(c.controllerRaftPort),
 	}
+	s.BalancerAddr = c.hostPort(c.balancerPort)
+	s.UIAddr = c.hostPort(c.uiPort)
 	return s
+}
+
+// hostPort is port on -host.
+func (c config) hostPort(port int) string {
+	return net.JoinHostPort(c.system.Host, strconv.Itoa(port))
 }

@@ -16,7 +16,7 @@ func TestParseConfig(t *testing.T) {
 	defaults := config{
 		system: local.Config{Host: "127.0.0.1", HTTPBasePort: 9001, RaftBasePort: 9101, Nodes: 3,
 			Partitions: 8, Replicas: 3, DataDir: "treekv-data"},
-		controllerPort: 8080, controllerRaftPort: 9100, logLevel: slog.LevelInfo,
+		controllerPort: 8080, controllerRaftPort: 9100, balancerPort: 8081, uiPort: 8082, logLevel: slog.LevelInfo,
 	}
 	tests := []struct {
 		name string
@@ -26,17 +26,22 @@ func TestParseConfig(t *testing.T) {
 		{"defaults are the design's ports and shape", nil, func(*config) {}},
 		{"every flag", []string{"-host", "0.0.0.0", "-http-base-port", "7001", "-raft-base-port", "7101",
 			"-nodes", "5", "-partitions", "16", "-replicas", "5", "-data-dir", "/var/lib/treekv",
-			"-controller-port", "7000", "-controller-raft-port", "7100", "-log-level", "debug"},
+			"-controller-port", "7000", "-controller-raft-port", "7100", "-balancer-port", "7081", "-ui-port", "7082",
+			"-log-level", "debug"},
 			func(c *config) {
 				*c = config{
 					system: local.Config{Host: "0.0.0.0", HTTPBasePort: 7001, RaftBasePort: 7101, Nodes: 5,
 						Partitions: 16, Replicas: 5, DataDir: "/var/lib/treekv"},
-					controllerPort: 7000, controllerRaftPort: 7100, logLevel: slog.LevelDebug,
+					controllerPort: 7000, controllerRaftPort: 7100, balancerPort: 7081, uiPort: 7082,
+					logLevel: slog.LevelDebug,
 				}
 			}},
 		{"empty data dir means in memory", []string{"-data-dir", ""}, func(c *config) { c.system.DataDir = "" }},
-		{"port 0 lets the system pick", []string{"-http-base-port", "0", "-raft-base-port", "0", "-controller-port", "0"},
-			func(c *config) { c.system.HTTPBasePort, c.system.RaftBasePort, c.controllerPort = 0, 0, 0 }},
+		{"port 0 lets the system pick", []string{"-http-base-port", "0", "-raft-base-port", "0", "-controller-port", "0",
+			"-balancer-port", "0", "-ui-port", "0"},
+			func(c *config) {
+				c.system.HTTPBasePort, c.system.RaftBasePort, c.controllerPort, c.balancerPort, c.uiPort = 0, 0, 0, 0, 0
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,6 +68,9 @@ func TestParseConfigRefusesBadFlags(t *testing.T) {
 		{"ports past 65535", []string{"-http-base-port", "65534"}, "-http-base-port (65534) leaves no room for 3 ports"},
 		{"negative port", []string{"-raft-base-port", "-1"}, "-raft-base-port (-1)"},
 		{"controller port past 65535", []string{"-controller-port", "70000"}, "-controller-port (70000) must be from 0 to 65535"},
+		{"negative controller Raft port", []string{"-controller-raft-port", "-1"}, "-controller-raft-port (-1) must be from 0 to 65535"},
+		{"balancer port past 65535", []string{"-balancer-port", "65536"}, "-balancer-port (65536) must be from 0 to 65535"},
+		{"negative UI port", []string{"-ui-port", "-1"}, "-ui-port (-1) must be from 0 to 65535"},
 		{"arguments", []string{"serve"}, "flags only"},
 		{"unknown log level", []string{"-log-level", "loud"}, `invalid value "loud" for flag -log-level`},
 		{"unknown flag", []string{"-port", "1"}, "flag provided but not defined: -port"},
@@ -83,10 +91,16 @@ func TestParseConfigHelp(t *testing.T) {
 	require.ErrorIs(t, err, flag.ErrHelp)
 	assert.Contains(t, stderr.String(), "-http-base-port")
 	assert.Contains(t, stderr.String(), "-controller-port")
+	assert.Contains(t, stderr.String(), "-balancer-port")
+	assert.Contains(t, stderr.String(), "-ui-port")
 }
 
-func TestWithController(t *testing.T) {
-	cfg := config{system: local.Config{Host: "::1", Nodes: 3}, controllerPort: 8080, controllerRaftPort: 9100}
-	assert.Equal(t, kv.ControllerConfig{ID: "c1", HTTPAddr: "[::1]:8080", RaftAddr: "[::1]:9100"},
-		cfg.withController().Controller)
+func TestAllInOnePutsEveryServerOnHost(t *testing.T) {
+	cfg := config{system: local.Config{Host: "::1", Nodes: 3}, controllerPort: 8080, controllerRaftPort: 9100,
+		balancerPort: 8081, uiPort: 8082}
+	got := cfg.allInOne()
+	assert.Equal(t, kv.ControllerConfig{ID: "c1", HTTPAddr: "[::1]:8080", RaftAddr: "[::1]:9100"}, got.Controller)
+	assert.Equal(t, "[::1]:8081", got.BalancerAddr)
+	assert.Equal(t, "[::1]:8082", got.UIAddr)
+	assert.Equal(t, 3, got.Nodes, "the nodes as the flags ask")
 }

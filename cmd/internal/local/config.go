@@ -1,11 +1,12 @@
-// Package local runs a whole treekv system in one process: a controller and
-// the storage nodes that join it, on consecutive loopback ports. It is the
-// shared core of cmd/treekv (the all-in-one, which will also start the
-// balancer and the client web UI) and of cmd/controller with its embedded
-// nodes.
+// Package local runs a whole treekv system in one process: a controller,
+// the storage nodes that join it, on consecutive ports, and optionally the
+// load balancer and the client web UI in front of them. It is the shared
+// core of cmd/treekv (the all-in-one, with the balancer and the UI) and of
+// cmd/controller with its embedded nodes (without them).
 package local
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -37,6 +38,13 @@ type Config struct {
 	// addresses and health thresholds are the command's; StartCluster fills
 	// in the map's shape, Raft timings and data directory.
 	Controller kv.ControllerConfig
+	// BalancerAddr, when set, is where a load balancer listens in front of
+	// the nodes, which it learns from the controller (port 0: any free
+	// port). UIAddr, when set, is where the client web UI listens; its
+	// calls go through the balancer, so it needs BalancerAddr. Empty runs
+	// neither.
+	BalancerAddr string
+	UIAddr       string
 	// HeartbeatInterval and Raft are left zero (the defaults) by the
 	// commands; tests shorten them.
 	HeartbeatInterval time.Duration
@@ -70,6 +78,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("-replicas (%d) must be from 1 to -nodes (%d)", c.Replicas, c.Nodes)
 	case c.Partitions < 1:
 		return fmt.Errorf("-partitions (%d) must be at least 1", c.Partitions)
+	case c.UIAddr != "" && c.BalancerAddr == "":
+		return errors.New("the client UI calls the balancer: it needs a balancer address")
 	}
 	if err := checkPorts("-http-base-port", c.HTTPBasePort, c.Nodes); err != nil {
 		return err

@@ -34,6 +34,9 @@ func TestValidate(t *testing.T) {
 		{"no partitions", func(c *Config) { c.Partitions = 0 }, "-partitions (0) must be at least 1"},
 		{"ports past 65535", func(c *Config) { c.HTTPBasePort = 65534 }, "-http-base-port (65534) leaves no room for 3 ports"},
 		{"negative port", func(c *Config) { c.RaftBasePort = -1 }, "-raft-base-port (-1)"},
+		{"a balancer and a UI", func(c *Config) { c.BalancerAddr, c.UIAddr = "127.0.0.1:0", "127.0.0.1:0" }, ""},
+		{"a balancer alone", func(c *Config) { c.BalancerAddr = "127.0.0.1:0" }, ""},
+		{"a UI without a balancer", func(c *Config) { c.UIAddr = "127.0.0.1:0" }, "the client UI calls the balancer"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

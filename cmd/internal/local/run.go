@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,26 +14,54 @@ import (
 // StartTimeout bounds how long the system may take to elect every leader.
 const StartTimeout = time.Minute
 
-// Run starts the system, prints the banner to out, and serves until ctx
-// ends; then it stops the nodes and the controller and waits for them. A
-// ctx that ends while the system starts is a clean stop, not an error.
+// Run starts the system (the cluster, then the balancer and the client UI
+// when cfg asks for them), prints the banner to out, and serves until ctx
+// ends; then it stops the UI, the balancer, and the nodes and the
+// controller, in that order, and waits for them. A ctx that ends while the
+// system starts is a clean stop, not an error.
 func Run(ctx context.Context, cfg Config, logger *slog.Logger, out io.Writer) error {
-	cluster, err := Start(ctx, cfg, logger)
-	if ctx.Err() != nil {
-		logger.Info("interrupted while starting")
-		return nil
-	}
+	cluster, f, err := startAll(ctx, cfg, logger)
 	if err != nil {
+		if ctx.Err() != nil {
+			logger.Info("interrupted while starting")
+			return nil
+		}
 		return err
 	}
-	PrintBanner(out, cfg, cluster)
+	PrintBanner(out, cfg, cluster, f.addrs())
 	<-ctx.Done()
 	logger.Info("shutting down")
-	if err := cluster.Close(); err != nil {
+	if err := stopAll(f, cluster); err != nil {
 		return fmt.Errorf("stop: %w", err)
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// startAll starts the cluster and what runs in front of it. On error it
+// stops what it started.
+func startAll(ctx context.Context, cfg Config, logger *slog.Logger) (*kv.LocalCluster, *front, error) {
+	cluster, err := Start(ctx, cfg, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := startFront(ctx, cfg, cluster, logger)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return nil, nil, errors.Join(err, stopAll(f, cluster))
+	}
+	return cluster, f, nil
+}
+
+// stopAll stops the front's servers (f may be nil), then the cluster.
+func stopAll(f *front, cluster *kv.LocalCluster) error {
+	var err error
+	if f != nil {
+		err = f.stop()
+	}
+	return errors.Join(err, cluster.Close())
 }
 
 // Start starts the controller and the nodes, which join it, and returns

@@ -1,4 +1,4 @@
-package main
+package clientui
 
 import (
 	"context"
@@ -30,7 +30,7 @@ type endpointJSON struct {
 }
 
 // health answers GET /api/health, probing every endpoint at once.
-func (s *server) health(w http.ResponseWriter, r *http.Request) {
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	ans := healthJSON{Endpoints: make([]endpointJSON, len(s.endpoints))}
 	var wg sync.WaitGroup
 	for i, e := range s.endpoints {
@@ -41,7 +41,7 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) {
 }
 
 // probeEndpoint asks endpoint's /readyz whether it is ready to serve.
-func (s *server) probeEndpoint(ctx context.Context, endpoint string) endpointJSON {
+func (s *Server) probeEndpoint(ctx context.Context, endpoint string) endpointJSON {
 	e := endpointJSON{Endpoint: endpoint, State: "unreachable"}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL(endpoint)+"/readyz", nil)
 	if err != nil {

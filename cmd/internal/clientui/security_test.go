@@ -1,4 +1,4 @@
-package main
+package clientui
 
 import (
 	"net"

@@ -1,7 +1,7 @@
 // Package ui holds the client web UI's page: index.html, style.css and a
 // few JavaScript modules, embedded, with no build step and nothing loaded
 // from another site. The page calls the JSON endpoints of its own origin
-// (/api/...), which cmd/client serves next to Handler.
+// (/api/...), which package clientui serves next to Handler.
 package ui
 
 import (

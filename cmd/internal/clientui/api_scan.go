@@ -1,4 +1,4 @@
-package main
+package clientui
 
 import (
 	"errors"
@@ -34,7 +34,7 @@ type scanItemJSON struct {
 }
 
 // scan answers GET /api/scan?prefix=&cursor=&limit=.
-func (s *server) scan(w http.ResponseWriter, r *http.Request) {
+func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 	opts, err := scanOptions(r)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "bad_request", err.Error())

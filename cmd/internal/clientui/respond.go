@@ -1,4 +1,4 @@
-package main
+package clientui
 
 import (
 	"context"
@@ -77,7 +77,7 @@ func writeError(w http.ResponseWriter, status int, code, message string) {
 // writeCallError answers the error of a call to the cluster, with the
 // status and code its kind has in the data API, and logs the failures that
 // are the cluster's (not the caller's) at warn level.
-func (s *server) writeCallError(w http.ResponseWriter, r *http.Request, err error, call *callJSON) {
+func (s *Server) writeCallError(w http.ResponseWriter, r *http.Request, err error, call *callJSON) {
 	status, code := errorStatus(err)
 	level := slog.LevelDebug
 	if status >= http.StatusInternalServerError {

@@ -1,4 +1,4 @@
-package main
+package clientui
 
 import (
 	"context"
@@ -57,7 +57,7 @@ func callContext(r *http.Request) (context.Context, context.CancelFunc) {
 }
 
 // getKey answers GET /api/kv/{key}: the key's value, read linearizably.
-func (s *server) getKey(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getKey(w http.ResponseWriter, r *http.Request) {
 	key := requestKey(r)
 	ctx, cancel := callContext(r)
 	defer cancel()
@@ -77,7 +77,7 @@ func (s *server) getKey(w http.ResponseWriter, r *http.Request) {
 
 // putKey answers PUT /api/kv/{key}: sets the key, or compares and swaps it
 // when the body has if_revision.
-func (s *server) putKey(w http.ResponseWriter, r *http.Request) {
+func (s *Server) putKey(w http.ResponseWriter, r *http.Request) {
 	key := requestKey(r)
 	req, err := readPut(w, r)
 	if err != nil {
@@ -120,7 +120,7 @@ func readPut(w http.ResponseWriter, r *http.Request) (putRequest, error) {
 
 // deleteKey answers DELETE /api/kv/{key}: removes the key, or compares and
 // deletes it with ?if_revision=N.
-func (s *server) deleteKey(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteKey(w http.ResponseWriter, r *http.Request) {
 	key := requestKey(r)
 	ifRev, hasIf, err := queryRevision(r)
 	if err != nil {
