@@ -49,7 +49,7 @@ func (f *FSM) StoreConfiguration(index uint64, _ raft.Configuration) {
 // caller holds the write lock.
 func (f *FSM) applyCommand(index uint64, cmd *Command) *ApplyResponse {
 	f.dedup.expire(index)
-	if cmd.IdempotencyKey == "" {
+	if cmd.IdempotencyKey == "" || brokenDedup() {
 		return &ApplyResponse{Result: f.execute(index, cmd)}
 	}
 	var hash uint64

@@ -77,6 +77,9 @@ func (n *Node) runLocal(r *http.Request, rep *Replica, mode serveMode, fn localF
 	rep.requests.add()
 	switch mode {
 	case modeLinear:
+		if brokenLinearizableReads() {
+			break
+		}
 		ctx, cancel := contextWithTimeout(r, n.cfg.WriteTimeout)
 		defer cancel()
 		if err := rep.ReadBarrier(ctx); err != nil {

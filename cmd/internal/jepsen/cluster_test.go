@@ -111,7 +111,13 @@ func alongside(fault func() error) (wait func() error) {
 func runRegister(t *testing.T, c *kv.LocalCluster, fault func(h *jepsen.History) error) {
 	cfg := jepsen.WorkloadConfig{Endpoints: c.Endpoints(), Clients: 5, Ops: 600, RotateEvery: 100,
 		Seed: seed(t), MinKnown: 400}
-	h := jepsen.NewHistory()
+	runRegisterWith(t, cfg, jepsen.NewHistory(), fault)
+}
+
+// runRegisterWith runs the register workload cfg, recording into h, with
+// fault running alongside it (if not nil), and checks the history is
+// linearizable.
+func runRegisterWith(t *testing.T, cfg jepsen.WorkloadConfig, h *jepsen.History, fault func(h *jepsen.History) error) {
 	if fault == nil {
 		fault = func(*jepsen.History) error { return nil }
 	}

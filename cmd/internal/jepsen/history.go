@@ -53,8 +53,12 @@ type Op struct {
 	// Call and Return are the times of the call and of the answer.
 	Call   int64 `json:"call"`
 	Return int64 `json:"return"`
-	// Err is the error of an operation of unknown outcome.
+	// Err is the error of an operation of unknown outcome, or of one that
+	// failed.
 	Err string `json:"error,omitempty"`
+	// Node is the ID of the node that gave the final answer (kv.CallInfo's
+	// Node), when the answer named one.
+	Node string `json:"node,omitempty"`
 }
 
 // String describes the operation and its outcome in one line.
@@ -65,9 +69,10 @@ func (op Op) String() string {
 // History records operations from many goroutines at once. Its clock is
 // monotonic and starts at NewHistory.
 type History struct {
-	start time.Time
-	mu    sync.Mutex
-	ops   []Op
+	start  time.Time
+	mu     sync.Mutex
+	ops    []Op
+	failed []Op
 }
 
 // NewHistory returns an empty history whose clock starts now.
@@ -95,6 +100,26 @@ func (h *History) Indeterminate(op Op, call int64, err error) {
 		op.Err = err.Error()
 	}
 	h.Add(op)
+}
+
+// Fail records op, called at call, as answered now with err: it certainly
+// took no effect, so it stays out of Ops and only Failed returns it.
+func (h *History) Fail(op Op, call int64, err error) {
+	op.Call, op.Return = call, h.Now()
+	if err != nil {
+		op.Err = err.Error()
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.failed = append(h.failed, op)
+}
+
+// Failed returns a copy of the operations recorded by Fail, in the order
+// they were recorded.
+func (h *History) Failed() []Op {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.failed)
 }
 
 // Add records op as it is, times included.

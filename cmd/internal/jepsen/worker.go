@@ -17,6 +17,7 @@ type worker struct {
 	rng    *rand.Rand
 	seen   map[string]kv.Value // the last value and revision this client saw per key
 	writes int
+	info   *kv.CallInfo // how the current operation went, when recorded
 }
 
 func (w *worker) loop(ctx context.Context) {
@@ -34,6 +35,8 @@ func (w *worker) loop(ctx context.Context) {
 func (w *worker) one(ctx context.Context, key string) {
 	ctx, cancel := context.WithTimeout(ctx, w.cfg.OpTimeout)
 	defer cancel()
+	w.info = &kv.CallInfo{}
+	ctx = kv.WithCallInfo(ctx, w.info)
 	switch p := w.rng.IntN(100); {
 	case p < 40:
 		w.get(ctx, key)
@@ -57,10 +60,11 @@ func (w *worker) get(ctx context.Context, key string) {
 	case errors.Is(err, kv.ErrNotFound):
 		delete(w.seen, key)
 	default: // a read that failed changed nothing
+		w.history.Fail(w.served(op), call, err)
 		w.count(func(s *Stats) { s.Failed++ })
 		return
 	}
-	w.history.Complete(op, call)
+	w.history.Complete(w.served(op), call)
 	w.count(func(s *Stats) { s.Known++ })
 }
 
@@ -109,18 +113,29 @@ func (w *worker) learn(key, value string, rev uint64, applied bool) {
 // certainly applied. A write that certainly did not apply is left out of
 // the history; one whose outcome is unknown stays in it, open-ended.
 func (w *worker) finish(op Op, call int64, err error) bool {
+	op = w.served(op)
 	switch {
 	case err == nil:
 		w.history.Complete(op, call)
 		w.count(func(s *Stats) { s.Known++ })
 		return true
 	case notApplied(err):
+		w.history.Fail(op, call, err)
 		w.count(func(s *Stats) { s.Failed++ })
 	default:
 		w.history.Indeterminate(op, call, err)
 		w.count(func(s *Stats) { s.Unknown++ })
 	}
 	return false
+}
+
+// served returns op naming the node that answered the current operation,
+// when known.
+func (w *worker) served(op Op) Op {
+	if w.info != nil {
+		op.Node = w.info.Node
+	}
+	return op
 }
 
 // notApplied reports whether err says a write certainly did not apply:

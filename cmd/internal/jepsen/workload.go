@@ -20,6 +20,10 @@ type WorkloadConfig struct {
 	// Clients is the number of concurrent clients, each with its own
 	// kv.Client. Default 5.
 	Clients int
+	// Pinned adds one client per endpoint listed, after the Clients others
+	// (so with IDs from Clients on), that talks to that endpoint alone: to
+	// keep sending requests to a node cut off from its peers.
+	Pinned []string
 	// Ops is the number of operations of the whole run. Default 600.
 	Ops int
 	// Keys is the number of keys in play at once, and RotateEvery the
@@ -107,9 +111,13 @@ type run struct {
 }
 
 func (r *run) newWorkers() ([]*worker, error) {
-	workers := make([]*worker, r.cfg.Clients)
+	workers := make([]*worker, r.cfg.Clients+len(r.cfg.Pinned))
 	for id := range workers {
-		client, err := newClient(r.cfg.Endpoints, id, r.cfg.MaxAttempts)
+		endpoints := r.cfg.Endpoints
+		if id >= r.cfg.Clients {
+			endpoints = r.cfg.Pinned[id-r.cfg.Clients : id-r.cfg.Clients+1]
+		}
+		client, err := newClient(endpoints, id, r.cfg.MaxAttempts)
 		if err != nil {
 			closeWorkers(workers[:id])
 			return nil, err
