@@ -61,6 +61,9 @@ func New(cfg Config) (*Node, error) {
 func (n *Node) listen() error {
 	raftMux, httpLn, err := Listen(n.cfg.RaftAddr, n.cfg.HTTPAddr, n.logger)
 	n.mux, n.httpLn = raftMux, httpLn
+	if err == nil {
+		n.mux.SetDialRewrite(n.cfg.RaftDialRewrite)
+	}
 	return err
 }
 

@@ -17,6 +17,11 @@ type Config struct {
 	// RaftAddr is where the node's one Raft listener, shared by all its
 	// groups, listens. Default "127.0.0.1:0".
 	RaftAddr string
+	// RaftDialRewrite maps a peer's Raft address to the address this node
+	// dials instead, as when a fault proxy stands between the two; the
+	// partition map still names the peer's own address. Nil dials every
+	// address as given.
+	RaftDialRewrite map[string]string
 	// DataDir keeps the partition map and every replica's Raft log and
 	// snapshots, so a restarted node recovers all it acknowledged. Empty
 	// means in-memory storage: for demos and tests only.

@@ -29,6 +29,7 @@ type config struct {
 	splitKeys   []string
 	pprof       bool
 	logLevel    slog.Level
+	dialRewrite map[string]string // Raft address -> address dialed instead
 	// raft and heartbeatInterval have no flags: zero means the defaults;
 	// tests shorten them.
 	raft              node.RaftConfig
@@ -59,6 +60,10 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.Func("split-keys", "comma-separated keys that split a range-partitioned keyspace, increasing", func(s string) error {
 		cfg.splitKeys = strings.Split(s, ",")
 		return nil
+	})
+	fs.Func("raft-dial-rewrite", "Raft addresses to dial elsewhere, as through a fault proxy: addr=dialAddr,...", func(s string) (err error) {
+		cfg.dialRewrite, err = parseDialRewrite(s)
+		return err
 	})
 	fs.BoolVar(&cfg.pprof, "pprof", false, "serve /debug/pprof/")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")

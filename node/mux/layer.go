@@ -55,10 +55,11 @@ func (l *Layer) Close() error {
 // Addr returns the Mux's address, the one peers dial to reach this group.
 func (l *Layer) Addr() net.Addr { return l.m.Addr() }
 
-// Dial connects to the Mux at address and writes the header naming this
-// group. timeout (if positive) bounds the connect and the header write
-// together. It fails with ErrIsolated while the Mux is isolated and with an
-// error wrapping net.ErrClosed once the layer is closed.
+// Dial connects to the Mux at address (or at the address SetDialRewrite
+// maps it to) and writes the header naming this group. timeout (if
+// positive) bounds the connect and the header write together. It fails
+// with ErrIsolated while the Mux is isolated and with an error wrapping
+// net.ErrClosed once the layer is closed.
 func (l *Layer) Dial(address raft.ServerAddress, timeout time.Duration) (net.Conn, error) {
 	if err := l.admit(); err != nil {
 		return nil, err
@@ -68,7 +69,7 @@ func (l *Layer) Dial(address raft.ServerAddress, timeout time.Duration) (net.Con
 		deadline = time.Now().Add(timeout)
 	}
 	d := net.Dialer{Deadline: deadline}
-	raw, err := d.Dial("tcp", string(address))
+	raw, err := d.Dial("tcp", l.m.dialAddr(string(address)))
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"sync"
 )
@@ -38,6 +39,7 @@ type Mux struct {
 	conns    map[*conn]struct{}
 	isolated bool
 	closed   bool
+	rewrite  map[string]string // dial address -> address actually dialed
 }
 
 // New takes ownership of ln and starts accepting connections on it. A nil
@@ -93,6 +95,28 @@ func (m *Mux) SetIsolated(isolated bool) {
 	}
 	m.mu.Unlock()
 	closeAll(open)
+}
+
+// SetDialRewrite makes every Layer's Dial to an address that is a key of
+// rewrite connect to the address it maps to instead, as when a fault proxy
+// stands between this node and a peer. Other addresses are dialed as given;
+// a nil or empty map removes every rewrite. The Mux keeps a copy of
+// rewrite; connections already open are left as they are.
+func (m *Mux) SetDialRewrite(rewrite map[string]string) {
+	cp := maps.Clone(rewrite)
+	m.mu.Lock()
+	m.rewrite = cp
+	m.mu.Unlock()
+}
+
+// dialAddr returns the address to dial to reach address.
+func (m *Mux) dialAddr(address string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if to, ok := m.rewrite[address]; ok {
+		return to
+	}
+	return address
 }
 
 // Close stops the listener, closes every Layer (their Accept calls return an
