@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/treekv/kv/cmd/internal/clitest"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -32,28 +32,14 @@ func TestParseConfig(t *testing.T) {
 }
 
 func TestParseConfigRefuses(t *testing.T) {
-	tests := []struct {
-		name, stderr string
-		args         []string
-	}{
-		{"no endpoints", "-endpoints needs at least one address", []string{"-endpoints", " , "}},
-		{"an empty listen address", "-http cannot be empty", []string{"-http", ""}},
-		{"arguments", "client takes flags only", []string{"extra"}},
-		{"an unknown log level", "invalid value", []string{"-log-level", "loud"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stderr bytes.Buffer
-			_, err := parseConfig(tt.args, &stderr)
-			require.Error(t, err)
-			assert.Contains(t, stderr.String(), tt.stderr)
-		})
-	}
+	clitest.RequireRefused(t, parseConfig, []clitest.Refusal{
+		{Name: "no endpoints", Args: []string{"-endpoints", " , "}, Message: "-endpoints needs at least one address"},
+		{Name: "an empty listen address", Args: []string{"-http", ""}, Message: "-http cannot be empty"},
+		{Name: "arguments", Args: []string{"extra"}, Message: "client takes flags only"},
+		{Name: "an unknown log level", Args: []string{"-log-level", "loud"}, Message: "invalid value"},
+	})
 }
 
 func TestParseConfigHelp(t *testing.T) {
-	var stderr bytes.Buffer
-	_, err := parseConfig([]string{"-h"}, &stderr)
-	require.ErrorIs(t, err, flag.ErrHelp)
-	assert.Contains(t, stderr.String(), "-endpoints")
+	clitest.RequireHelp(t, parseConfig, "-endpoints")
 }

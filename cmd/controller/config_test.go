@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"log/slog"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/treekv/kv"
+	"github.com/treekv/kv/cmd/internal/clitest"
 	"github.com/treekv/kv/cmd/internal/local"
 )
 
@@ -66,38 +66,21 @@ func TestParseConfig(t *testing.T) {
 }
 
 func TestParseConfigRefusesBadFlags(t *testing.T) {
-	tests := []struct {
-		name    string
-		args    []string
-		message string
-	}{
-		{"empty ID", []string{"-id", ""}, "-id cannot be empty"},
-		{"-join with embedded nodes", []string{"-join", "http://controller.test:8080", "-nodes", "3"}, "drop -nodes 3"},
-		{"-join that is not a URL", []string{"-join", "ftp://controller.test"}, `invalid value "ftp://controller.test" for flag -join`},
-		{"down before suspect", []string{"-suspect-after", "5s", "-down-after", "5s"}, "-down-after (5s) must be longer than -suspect-after (5s)"},
-		{"no suspect time", []string{"-suspect-after", "0s"}, "-suspect-after (0s) must be positive"},
-		{"no replace time", []string{"-replace-after", "0s"}, "-replace-after (0s) must be positive"},
-		{"negative nodes", []string{"-nodes", "-1"}, "-nodes (-1) cannot be negative"},
-		{"more replicas than nodes", []string{"-nodes", "2"}, "-replicas (3) must be from 1 to -nodes (2)"},
-		{"no partitions", []string{"-partitions", "0"}, "-partitions (0) must be at least 1"},
-		{"arguments", []string{"serve"}, "flags only"},
-		{"unknown flag", []string{"-port", "1"}, "flag provided but not defined: -port"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stderr bytes.Buffer
-			_, err := parseConfig(tt.args, &stderr)
-			require.Error(t, err)
-			assert.Contains(t, stderr.String(), tt.message)
-		})
-	}
+	clitest.RequireRefused(t, parseConfig, []clitest.Refusal{
+		{Name: "empty ID", Args: []string{"-id", ""}, Message: "-id cannot be empty"},
+		{Name: "-join with embedded nodes", Args: []string{"-join", "http://controller.test:8080", "-nodes", "3"}, Message: "drop -nodes 3"},
+		{Name: "-join that is not a URL", Args: []string{"-join", "ftp://controller.test"}, Message: `invalid value "ftp://controller.test" for flag -join`},
+		{Name: "down before suspect", Args: []string{"-suspect-after", "5s", "-down-after", "5s"}, Message: "-down-after (5s) must be longer than -suspect-after (5s)"},
+		{Name: "no suspect time", Args: []string{"-suspect-after", "0s"}, Message: "-suspect-after (0s) must be positive"},
+		{Name: "no replace time", Args: []string{"-replace-after", "0s"}, Message: "-replace-after (0s) must be positive"},
+		{Name: "negative nodes", Args: []string{"-nodes", "-1"}, Message: "-nodes (-1) cannot be negative"},
+		{Name: "more replicas than nodes", Args: []string{"-nodes", "2"}, Message: "-replicas (3) must be from 1 to -nodes (2)"},
+		{Name: "no partitions", Args: []string{"-partitions", "0"}, Message: "-partitions (0) must be at least 1"},
+		{Name: "arguments", Args: []string{"serve"}, Message: "flags only"},
+		{Name: "unknown flag", Args: []string{"-port", "1"}, Message: "flag provided but not defined: -port"},
+	})
 }
 
 func TestParseConfigHelp(t *testing.T) {
-	var stderr bytes.Buffer
-	_, err := parseConfig([]string{"-h"}, &stderr)
-	require.ErrorIs(t, err, flag.ErrHelp)
-	for _, name := range []string{"-id", "-http", "-raft", "-join", "-nodes", "-suspect-after", "-down-after", "-replace-after"} {
-		assert.Contains(t, stderr.String(), name)
-	}
+	clitest.RequireHelp(t, parseConfig, "-id", "-http", "-raft", "-join", "-nodes", "-suspect-after", "-down-after", "-replace-after")
 }

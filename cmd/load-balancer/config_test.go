@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"log/slog"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/treekv/kv"
+	"github.com/treekv/kv/cmd/internal/clitest"
 )
 
 func TestParseConfigDefaults(t *testing.T) {
@@ -45,33 +45,18 @@ func TestParseConfigFlags(t *testing.T) {
 }
 
 func TestParseConfigRejects(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"no backends and no controller", []string{"-controller", ""}, "-controller is empty and -backends names no node"},
-		{"unknown policy", []string{"-policy", "random"}, `Policy "random" is unknown`},
-		{"zero-less rise", []string{"-rise", "-1"}, "Rise (-1) and Fall (3) must be at least 1"},
-		{"eject max below base", []string{"-eject-base", "2s", "-eject-max", "1s"}, "EjectMax (1s) cannot be shorter than EjectBase (2s)"},
-		{"bad backend", []string{"-backends", "ftp://h:1"}, `has scheme "ftp"`},
-		{"bad controller", []string{"-controller", "http://h:1/path"}, "must be a base URL"},
-		{"an argument", []string{"extra"}, "takes flags only"},
-		{"unknown flag", []string{"-nope"}, "flag provided but not defined: -nope"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stderr bytes.Buffer
-			_, err := parseConfig(tt.args, &stderr)
-			require.Error(t, err)
-			assert.Contains(t, stderr.String(), tt.want)
-		})
-	}
+	clitest.RequireRefused(t, parseConfig, []clitest.Refusal{
+		{Name: "no backends and no controller", Args: []string{"-controller", ""}, Message: "-controller is empty and -backends names no node"},
+		{Name: "unknown policy", Args: []string{"-policy", "random"}, Message: `Policy "random" is unknown`},
+		{Name: "zero-less rise", Args: []string{"-rise", "-1"}, Message: "Rise (-1) and Fall (3) must be at least 1"},
+		{Name: "eject max below base", Args: []string{"-eject-base", "2s", "-eject-max", "1s"}, Message: "EjectMax (1s) cannot be shorter than EjectBase (2s)"},
+		{Name: "bad backend", Args: []string{"-backends", "ftp://h:1"}, Message: `has scheme "ftp"`},
+		{Name: "bad controller", Args: []string{"-controller", "http://h:1/path"}, Message: "must be a base URL"},
+		{Name: "an argument", Args: []string{"extra"}, Message: "takes flags only"},
+		{Name: "unknown flag", Args: []string{"-nope"}, Message: "flag provided but not defined: -nope"},
+	})
 }
 
 func TestParseConfigHelp(t *testing.T) {
-	var stderr bytes.Buffer
-	_, err := parseConfig([]string{"-h"}, &stderr)
-	require.ErrorIs(t, err, flag.ErrHelp)
-	assert.Contains(t, stderr.String(), "-policy")
+	clitest.RequireHelp(t, parseConfig, "-policy")
 }

@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/treekv/kv/cmd/internal/clitest"
 	"github.com/treekv/kv/node/part"
 )
 
@@ -55,32 +55,17 @@ func TestParseConfigWithoutPeersNeedsAddresses(t *testing.T) {
 }
 
 func TestParseConfigRefusesBadFlags(t *testing.T) {
-	tests := []struct {
-		name    string
-		args    []string
-		message string
-	}{
-		{"no ID", []string{"-peers", threePeers}, "-id is required"},
-		{"ID not among the peers", []string{"-id", "n9", "-peers", threePeers}, `-peers does not list this node ("n9")`},
-		{"no peers and no addresses", []string{"-id", "n1"}, "-http and -raft are required without -peers"},
-		{"bad peers", []string{"-id", "n1", "-peers", "n1"}, `invalid value "n1" for flag -peers`},
-		{"arguments", []string{"-id", "n1", "-peers", threePeers, "start"}, "flags only"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stderr bytes.Buffer
-			_, err := parseConfig(tt.args, &stderr)
-			require.Error(t, err)
-			assert.Contains(t, stderr.String(), tt.message)
-		})
-	}
+	clitest.RequireRefused(t, parseConfig, []clitest.Refusal{
+		{Name: "no ID", Args: []string{"-peers", threePeers}, Message: "-id is required"},
+		{Name: "ID not among the peers", Args: []string{"-id", "n9", "-peers", threePeers}, Message: `-peers does not list this node ("n9")`},
+		{Name: "no peers and no addresses", Args: []string{"-id", "n1"}, Message: "-http and -raft are required without -peers"},
+		{Name: "bad peers", Args: []string{"-id", "n1", "-peers", "n1"}, Message: `invalid value "n1" for flag -peers`},
+		{Name: "arguments", Args: []string{"-id", "n1", "-peers", threePeers, "start"}, Message: "flags only"},
+	})
 }
 
 func TestParseConfigHelp(t *testing.T) {
-	var stderr bytes.Buffer
-	_, err := parseConfig([]string{"-h"}, &stderr)
-	require.ErrorIs(t, err, flag.ErrHelp)
-	assert.Contains(t, stderr.String(), "-peers")
+	clitest.RequireHelp(t, parseConfig, "-peers")
 }
 
 func TestParseConfigJoin(t *testing.T) {
@@ -112,27 +97,15 @@ func TestParseConfigJoin(t *testing.T) {
 
 func TestParseConfigJoinRefusesBadFlags(t *testing.T) {
 	addrs := []string{"-id", "n4", "-http", "node.test:9004", "-raft", "node.test:9104", "-join", "http://controller.test:8080"}
-	tests := []struct {
-		name    string
-		args    []string
-		message string
-	}{
-		{"-peers too", append(addrs, "-peers", threePeers), "-peers cannot be used with -join: the controller places the partitions"},
-		{"a placement flag", append(addrs, "-partitions", "16"), "-partitions cannot be used with -join"},
-		{"no addresses", []string{"-id", "n4", "-join", "http://controller.test:8080"}, "-http and -raft are required with -join"},
-		{"a wildcard address", []string{"-id", "n4", "-http", "0.0.0.0:9004", "-raft", "node.test:9104", "-join", "controller.test:8080"},
-			`-http: HTTP address "0.0.0.0:9004" is a wildcard`},
-		{"port 0", []string{"-id", "n4", "-http", "node.test:9004", "-raft", "node.test:0", "-join", "controller.test:8080"},
-			`-raft: Raft address "node.test:0" needs a host and a port`},
-		{"not a URL", []string{"-id", "n4", "-join", "ftp://controller.test"}, `invalid value "ftp://controller.test" for flag -join`},
-		{"no ID", []string{"-join", "controller.test:8080"}, "-id is required"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stderr bytes.Buffer
-			_, err := parseConfig(tt.args, &stderr)
-			require.Error(t, err)
-			assert.Contains(t, stderr.String(), tt.message)
-		})
-	}
+	clitest.RequireRefused(t, parseConfig, []clitest.Refusal{
+		{Name: "-peers too", Args: append(addrs, "-peers", threePeers), Message: "-peers cannot be used with -join: the controller places the partitions"},
+		{Name: "a placement flag", Args: append(addrs, "-partitions", "16"), Message: "-partitions cannot be used with -join"},
+		{Name: "no addresses", Args: []string{"-id", "n4", "-join", "http://controller.test:8080"}, Message: "-http and -raft are required with -join"},
+		{Name: "a wildcard address", Args: []string{"-id", "n4", "-http", "0.0.0.0:9004", "-raft", "node.test:9104", "-join", "controller.test:8080"},
+			Message: `-http: HTTP address "0.0.0.0:9004" is a wildcard`},
+		{Name: "port 0", Args: []string{"-id", "n4", "-http", "node.test:9004", "-raft", "node.test:0", "-join", "controller.test:8080"},
+			Message: `-raft: Raft address "node.test:0" needs a host and a port`},
+		{Name: "not a URL", Args: []string{"-id", "n4", "-join", "ftp://controller.test"}, Message: `invalid value "ftp://controller.test" for flag -join`},
+		{Name: "no ID", Args: []string{"-join", "controller.test:8080"}, Message: "-id is required"},
+	})
 }

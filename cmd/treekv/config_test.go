@@ -2,13 +2,13 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/treekv/kv"
+	"github.com/treekv/kv/cmd/internal/clitest"
 	"github.com/treekv/kv/cmd/internal/local"
 )
 
@@ -57,42 +57,24 @@ func TestParseConfig(t *testing.T) {
 }
 
 func TestParseConfigRefusesBadFlags(t *testing.T) {
-	tests := []struct {
-		name    string
-		args    []string
-		message string
-	}{
-		{"more replicas than nodes", []string{"-nodes", "2"}, "-replicas (3) must be from 1 to -nodes (2)"},
-		{"no nodes", []string{"-nodes", "0", "-replicas", "0"}, "-nodes (0) must be at least 1"},
-		{"no partitions", []string{"-partitions", "0"}, "-partitions (0) must be at least 1"},
-		{"ports past 65535", []string{"-http-base-port", "65534"}, "-http-base-port (65534) leaves no room for 3 ports"},
-		{"negative port", []string{"-raft-base-port", "-1"}, "-raft-base-port (-1)"},
-		{"controller port past 65535", []string{"-controller-port", "70000"}, "-controller-port (70000) must be from 0 to 65535"},
-		{"negative controller Raft port", []string{"-controller-raft-port", "-1"}, "-controller-raft-port (-1) must be from 0 to 65535"},
-		{"balancer port past 65535", []string{"-balancer-port", "65536"}, "-balancer-port (65536) must be from 0 to 65535"},
-		{"negative UI port", []string{"-ui-port", "-1"}, "-ui-port (-1) must be from 0 to 65535"},
-		{"arguments", []string{"serve"}, "flags only"},
-		{"unknown log level", []string{"-log-level", "loud"}, `invalid value "loud" for flag -log-level`},
-		{"unknown flag", []string{"-port", "1"}, "flag provided but not defined: -port"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stderr bytes.Buffer
-			_, err := parseConfig(tt.args, &stderr)
-			require.Error(t, err)
-			assert.Contains(t, stderr.String(), tt.message)
-		})
-	}
+	clitest.RequireRefused(t, parseConfig, []clitest.Refusal{
+		{Name: "more replicas than nodes", Args: []string{"-nodes", "2"}, Message: "-replicas (3) must be from 1 to -nodes (2)"},
+		{Name: "no nodes", Args: []string{"-nodes", "0", "-replicas", "0"}, Message: "-nodes (0) must be at least 1"},
+		{Name: "no partitions", Args: []string{"-partitions", "0"}, Message: "-partitions (0) must be at least 1"},
+		{Name: "ports past 65535", Args: []string{"-http-base-port", "65534"}, Message: "-http-base-port (65534) leaves no room for 3 ports"},
+		{Name: "negative port", Args: []string{"-raft-base-port", "-1"}, Message: "-raft-base-port (-1)"},
+		{Name: "controller port past 65535", Args: []string{"-controller-port", "70000"}, Message: "-controller-port (70000) must be from 0 to 65535"},
+		{Name: "negative controller Raft port", Args: []string{"-controller-raft-port", "-1"}, Message: "-controller-raft-port (-1) must be from 0 to 65535"},
+		{Name: "balancer port past 65535", Args: []string{"-balancer-port", "65536"}, Message: "-balancer-port (65536) must be from 0 to 65535"},
+		{Name: "negative UI port", Args: []string{"-ui-port", "-1"}, Message: "-ui-port (-1) must be from 0 to 65535"},
+		{Name: "arguments", Args: []string{"serve"}, Message: "flags only"},
+		{Name: "unknown log level", Args: []string{"-log-level", "loud"}, Message: `invalid value "loud" for flag -log-level`},
+		{Name: "unknown flag", Args: []string{"-port", "1"}, Message: "flag provided but not defined: -port"},
+	})
 }
 
 func TestParseConfigHelp(t *testing.T) {
-	var stderr bytes.Buffer
-	_, err := parseConfig([]string{"-h"}, &stderr)
-	require.ErrorIs(t, err, flag.ErrHelp)
-	assert.Contains(t, stderr.String(), "-http-base-port")
-	assert.Contains(t, stderr.String(), "-controller-port")
-	assert.Contains(t, stderr.String(), "-balancer-port")
-	assert.Contains(t, stderr.String(), "-ui-port")
+	clitest.RequireHelp(t, parseConfig, "-http-base-port", "-controller-port", "-balancer-port", "-ui-port")
 }
 
 func TestAllInOnePutsEveryServerOnHost(t *testing.T) {
