@@ -19,7 +19,7 @@ import (
 
 // fastBalancer returns balancer settings for tests in front of a cluster:
 // quick checks and ejections, and enough retries, quickly paced, to ride
-// out a leader election of fastRaft timings.
+// out a leader election of LoopbackRaftConfig timings.
 func fastBalancer(cfg kv.BalancerConfig) kv.BalancerConfig {
 	cfg.CheckInterval = 50 * time.Millisecond
 	cfg.EjectBase = 100 * time.Millisecond

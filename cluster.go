@@ -26,6 +26,19 @@ type (
 	Limits = node.Limits
 )
 
+// LoopbackRaftConfig returns Raft timings for a cluster whose nodes share
+// one machine, as in tests and demos: a heartbeat and election timeout of
+// 200ms and a leader lease of 100ms, so a failover takes a few hundred
+// milliseconds rather than seconds. Across a real network use the defaults
+// (the zero RaftConfig): these timings would cause needless elections.
+func LoopbackRaftConfig() RaftConfig {
+	return RaftConfig{
+		HeartbeatTimeout:   200 * time.Millisecond,
+		ElectionTimeout:    200 * time.Millisecond,
+		LeaderLeaseTimeout: 100 * time.Millisecond,
+	}
+}
+
 // ClusterConfig configures StartCluster. The zero value starts 3 nodes with
 // 8 hash partitions of 3 replicas each, in memory, on loopback ports the
 // system picks.

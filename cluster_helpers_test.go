@@ -28,21 +28,12 @@ const (
 	pollEvery           = 20 * time.Millisecond
 )
 
-// fastRaft returns Raft timings fit for tests on loopback.
-func fastRaft() kv.RaftConfig {
-	return kv.RaftConfig{
-		HeartbeatTimeout:   200 * time.Millisecond,
-		ElectionTimeout:    200 * time.Millisecond,
-		LeaderLeaseTimeout: 100 * time.Millisecond,
-	}
-}
-
 // startCluster starts a cluster with fast Raft timings (unless cfg sets its
 // own) and closes it when the test ends.
 func startCluster(tb testing.TB, cfg kv.ClusterConfig) *kv.LocalCluster {
 	tb.Helper()
 	if cfg.Raft == (kv.RaftConfig{}) {
-		cfg.Raft = fastRaft()
+		cfg.Raft = kv.LoopbackRaftConfig()
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), clusterStartTimeout)
 	defer cancel()

@@ -19,7 +19,7 @@ func startControllers(t *testing.T, n int) []*kv.Cluster {
 	for i := range n {
 		cfg := *fastController()
 		cfg.ID = fmt.Sprintf("c%d", i+1)
-		cfg.Raft = fastRaft()
+		cfg.Raft = kv.LoopbackRaftConfig()
 		if i > 0 {
 			cfg.Join = group[0].URL()
 		}

@@ -25,7 +25,7 @@ func TestControllerNodeRejoinsAtNewAddress(t *testing.T) {
 
 	require.NoError(t, c.StopNode(1))
 	moved, err := node.New(node.Config{
-		ID: "n2", DataDir: filepath.Join(dir, "n2"), Raft: fastRaft(),
+		ID: "n2", DataDir: filepath.Join(dir, "n2"), Raft: kv.LoopbackRaftConfig(),
 		Controller: ctl.URL(), HeartbeatInterval: 100 * time.Millisecond,
 	})
 	require.NoError(t, err)

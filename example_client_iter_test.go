@@ -12,11 +12,7 @@ import (
 // could not. The caller closes it.
 func exampleCluster(ctx context.Context) (*kv.LocalCluster, *kv.Client, bool) {
 	cluster, err := kv.StartCluster(ctx, kv.ClusterConfig{Nodes: 1, Replicas: 1, Partitions: 2,
-		Raft: kv.RaftConfig{
-			HeartbeatTimeout:   200 * time.Millisecond,
-			ElectionTimeout:    200 * time.Millisecond,
-			LeaderLeaseTimeout: 100 * time.Millisecond,
-		}})
+		Raft: kv.LoopbackRaftConfig()})
 	if err != nil {
 		fmt.Println(err)
 		return nil, nil, false

@@ -16,11 +16,7 @@ func ExampleStartCluster() {
 	cluster, err := kv.StartCluster(ctx, kv.ClusterConfig{
 		Nodes: 3,
 		// Loopback networks allow much faster elections than the defaults.
-		Raft: kv.RaftConfig{
-			HeartbeatTimeout:   200 * time.Millisecond,
-			ElectionTimeout:    200 * time.Millisecond,
-			LeaderLeaseTimeout: 100 * time.Millisecond,
-		},
+		Raft: kv.LoopbackRaftConfig(),
 	})
 	if err != nil {
 		fmt.Println(err)

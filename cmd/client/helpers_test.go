@@ -26,11 +26,7 @@ func startCluster(t *testing.T, nodes int) *kv.LocalCluster {
 	defer cancel()
 	c, err := kv.StartCluster(ctx, kv.ClusterConfig{
 		Nodes: nodes, Replicas: min(nodes, 3), Partitions: 4,
-		Raft: kv.RaftConfig{
-			HeartbeatTimeout:   200 * time.Millisecond,
-			ElectionTimeout:    200 * time.Millisecond,
-			LeaderLeaseTimeout: 100 * time.Millisecond,
-		},
+		Raft: kv.LoopbackRaftConfig(),
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, c.Close()) })

@@ -16,15 +16,6 @@ import (
 	"github.com/treekv/kv/node"
 )
 
-// fastRaft returns Raft timings fit for tests on loopback.
-func fastRaft() kv.RaftConfig {
-	return kv.RaftConfig{
-		HeartbeatTimeout:   200 * time.Millisecond,
-		ElectionTimeout:    200 * time.Millisecond,
-		LeaderLeaseTimeout: 100 * time.Millisecond,
-	}
-}
-
 // testConfig is a controller with the given embedded nodes on free
 // loopback ports, with quick ticks, health thresholds and Raft timings.
 func testConfig(nodes int, dataDir string) config {
@@ -35,7 +26,7 @@ func testConfig(nodes int, dataDir string) config {
 				Tick: 50 * time.Millisecond, SuspectAfter: 300 * time.Millisecond, DownAfter: 800 * time.Millisecond,
 				ReplaceAfter: 30 * time.Second},
 			HeartbeatInterval: 100 * time.Millisecond,
-			Raft:              fastRaft(),
+			Raft:              kv.LoopbackRaftConfig(),
 		},
 		logLevel: slog.LevelWarn,
 	}
@@ -62,7 +53,7 @@ func TestRunAloneTakesJoiningNodes(t *testing.T) {
 	assert.Contains(t, running.Banner, "it places 2 partitions of 1 replicas once 1 have joined")
 	assert.Regexp(t, `go run ./cmd/node -id n1 .* -join http://localhost:\d+`, running.Banner)
 
-	n, err := node.New(node.Config{ID: "n1", Controller: base, HeartbeatInterval: 100 * time.Millisecond, Raft: fastRaft()})
+	n, err := node.New(node.Config{ID: "n1", Controller: base, HeartbeatInterval: 100 * time.Millisecond, Raft: kv.LoopbackRaftConfig()})
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, n.Close()) })
 	view := clitest.WaitHealthy(t, base, 1, 2)

@@ -16,22 +16,13 @@ import (
 	"github.com/treekv/kv/cmd/internal/clitest"
 )
 
-// fastRaft returns Raft timings fit for tests on loopback.
-func fastRaft() kv.RaftConfig {
-	return kv.RaftConfig{
-		HeartbeatTimeout:   200 * time.Millisecond,
-		ElectionTimeout:    200 * time.Millisecond,
-		LeaderLeaseTimeout: 100 * time.Millisecond,
-	}
-}
-
 // startCluster starts an in-process cluster of n nodes on loopback ports,
 // closed when the test ends.
 func startCluster(t *testing.T, n int, dataDir string) *kv.LocalCluster {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	c, err := kv.StartCluster(ctx, kv.ClusterConfig{Nodes: n, Replicas: n, DataDir: dataDir, Raft: fastRaft()})
+	c, err := kv.StartCluster(ctx, kv.ClusterConfig{Nodes: n, Replicas: n, DataDir: dataDir, Raft: kv.LoopbackRaftConfig()})
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, c.Close()) })
 	return c

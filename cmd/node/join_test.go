@@ -11,21 +11,12 @@ import (
 	"github.com/treekv/kv"
 )
 
-// fastRaft returns Raft timings fit for tests on loopback.
-func fastRaft() kv.RaftConfig {
-	return kv.RaftConfig{
-		HeartbeatTimeout:   200 * time.Millisecond,
-		ElectionTimeout:    200 * time.Millisecond,
-		LeaderLeaseTimeout: 100 * time.Millisecond,
-	}
-}
-
 // startController starts a controller on free loopback ports that places
 // 2 partitions of 1 replica once a node joins.
 func startController(t *testing.T) *kv.Cluster {
 	t.Helper()
 	ctl, err := kv.NewCluster(kv.ControllerConfig{ID: "c1", Partitions: 2, Replicas: 1,
-		Tick: 50 * time.Millisecond, Raft: fastRaft()})
+		Tick: 50 * time.Millisecond, Raft: kv.LoopbackRaftConfig()})
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, ctl.Close()) })
 	return ctl
@@ -37,7 +28,7 @@ func startController(t *testing.T) *kv.Cluster {
 func TestRunJoinsController(t *testing.T) {
 	ctl := startController(t)
 	cfg := config{id: "n1", httpAddr: "127.0.0.1:0", raftAddr: "127.0.0.1:0", join: ctl.URL(), logLevel: slog.LevelWarn,
-		raft: fastRaft(), heartbeatInterval: 100 * time.Millisecond}
+		raft: kv.LoopbackRaftConfig(), heartbeatInterval: 100 * time.Millisecond}
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	done := make(chan error, 1)

@@ -23,10 +23,7 @@ import (
 // cleanly.
 func TestRunServesUntilCanceled(t *testing.T) {
 	cfg := config{system: local.Config{Host: "127.0.0.1", Nodes: 3, Partitions: 4, Replicas: 3,
-		HeartbeatInterval: 100 * time.Millisecond, Raft: kv.RaftConfig{
-			HeartbeatTimeout: 200 * time.Millisecond, ElectionTimeout: 200 * time.Millisecond,
-			LeaderLeaseTimeout: 100 * time.Millisecond,
-		}}, logLevel: slog.LevelWarn}
+		HeartbeatInterval: 100 * time.Millisecond, Raft: kv.LoopbackRaftConfig()}, logLevel: slog.LevelWarn}
 	running := clitest.Start(t, func(ctx context.Context, out io.Writer) error { return run(ctx, cfg, out) })
 
 	banner := running.Banner

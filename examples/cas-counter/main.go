@@ -33,11 +33,7 @@ func main() {
 func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cluster, err := kv.StartCluster(ctx, kv.ClusterConfig{Raft: kv.RaftConfig{
-		HeartbeatTimeout:   200 * time.Millisecond,
-		ElectionTimeout:    200 * time.Millisecond,
-		LeaderLeaseTimeout: 100 * time.Millisecond,
-	}})
+	cluster, err := kv.StartCluster(ctx, kv.ClusterConfig{Raft: kv.LoopbackRaftConfig()})
 	if err != nil {
 		return err
 	}

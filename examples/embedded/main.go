@@ -23,7 +23,7 @@ func main() {
 func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cluster, err := kv.StartCluster(ctx, kv.ClusterConfig{Nodes: 3, Raft: fastRaft()})
+	cluster, err := kv.StartCluster(ctx, kv.ClusterConfig{Nodes: 3, Raft: kv.LoopbackRaftConfig()})
 	if err != nil {
 		return err
 	}
@@ -53,14 +53,4 @@ func run() error {
 	}
 	fmt.Println("embedded cluster: ok")
 	return nil
-}
-
-// fastRaft returns Raft timings for loopback: elections in a fraction of a
-// second instead of the defaults' seconds.
-func fastRaft() kv.RaftConfig {
-	return kv.RaftConfig{
-		HeartbeatTimeout:   200 * time.Millisecond,
-		ElectionTimeout:    200 * time.Millisecond,
-		LeaderLeaseTimeout: 100 * time.Millisecond,
-	}
 }

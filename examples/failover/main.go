@@ -30,11 +30,7 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	cluster, err := kv.StartCluster(ctx, kv.ClusterConfig{DataDir: dir, Raft: kv.RaftConfig{
-		HeartbeatTimeout:   200 * time.Millisecond,
-		ElectionTimeout:    200 * time.Millisecond,
-		LeaderLeaseTimeout: 100 * time.Millisecond,
-	}})
+	cluster, err := kv.StartCluster(ctx, kv.ClusterConfig{DataDir: dir, Raft: kv.LoopbackRaftConfig()})
 	if err != nil {
 		return err
 	}

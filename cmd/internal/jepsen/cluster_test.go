@@ -43,11 +43,7 @@ func startCluster(t *testing.T) *kv.LocalCluster {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
-	c, err := kv.StartCluster(ctx, kv.ClusterConfig{DataDir: t.TempDir(), Raft: kv.RaftConfig{
-		HeartbeatTimeout:   200 * time.Millisecond,
-		ElectionTimeout:    200 * time.Millisecond,
-		LeaderLeaseTimeout: 100 * time.Millisecond,
-	}})
+	c, err := kv.StartCluster(ctx, kv.ClusterConfig{DataDir: t.TempDir(), Raft: kv.LoopbackRaftConfig()})
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, c.Close()) })
 	return c

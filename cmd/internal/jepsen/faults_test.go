@@ -163,13 +163,9 @@ func startSnapshotCluster(t *testing.T) *kv.LocalCluster {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
-	c, err := kv.StartCluster(ctx, kv.ClusterConfig{DataDir: t.TempDir(), Partitions: 2, Raft: kv.RaftConfig{
-		HeartbeatTimeout:   200 * time.Millisecond,
-		ElectionTimeout:    200 * time.Millisecond,
-		LeaderLeaseTimeout: 100 * time.Millisecond,
-		SnapshotThreshold:  16,
-		TrailingLogs:       8,
-	}})
+	raft := kv.LoopbackRaftConfig()
+	raft.SnapshotThreshold, raft.TrailingLogs = 16, 8
+	c, err := kv.StartCluster(ctx, kv.ClusterConfig{DataDir: t.TempDir(), Partitions: 2, Raft: raft})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, c.Close()) })
 	return c

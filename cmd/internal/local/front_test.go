@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"log/slog"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,8 +32,7 @@ func TestDialAddr(t *testing.T) {
 func TestRunStopsWhatItStartedWhenTheUICannotListen(t *testing.T) {
 	cfg := Config{Host: "127.0.0.1", Nodes: 1, Partitions: 1, Replicas: 1,
 		BalancerAddr: "127.0.0.1:0", UIAddr: "127.0.0.1:-1",
-		Raft: kv.RaftConfig{HeartbeatTimeout: 200 * time.Millisecond, ElectionTimeout: 200 * time.Millisecond,
-			LeaderLeaseTimeout: 100 * time.Millisecond}}
+		Raft: kv.LoopbackRaftConfig()}
 	var out bytes.Buffer
 	err := Run(t.Context(), cfg, slog.New(slog.DiscardHandler), &out)
 	require.ErrorContains(t, err, "client UI: listen on 127.0.0.1:-1")
