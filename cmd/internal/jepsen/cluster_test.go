@@ -3,8 +3,6 @@ package jepsen_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -22,20 +20,6 @@ const (
 	waitTimeout  = 20 * time.Second
 	pollEvery    = 10 * time.Millisecond
 )
-
-// seed returns the run's seed, from JEPSEN_SEED when set, and logs it so
-// that a run can be replayed.
-func seed(t *testing.T) uint64 {
-	t.Helper()
-	s := uint64(time.Now().UnixNano())
-	if env := os.Getenv("JEPSEN_SEED"); env != "" {
-		parsed, err := strconv.ParseUint(env, 10, 64)
-		require.NoError(t, err, "JEPSEN_SEED")
-		s = parsed
-	}
-	t.Logf("seed %d (replay with JEPSEN_SEED=%d)", s, s)
-	return s
-}
 
 // startCluster starts three nodes with fast Raft timings and data
 // directories, so nodes can restart, and closes them when the test ends.
@@ -102,11 +86,11 @@ func alongside(fault func() error) (wait func() error) {
 	return func() error { return <-errc }
 }
 
-// runRegister runs the register workload on c, with fault running
+// runRegister runs the register workload with seed on c, with fault running
 // alongside it (if not nil), and checks the history is linearizable.
-func runRegister(t *testing.T, c *kv.LocalCluster, fault func(h *jepsen.History) error) {
+func runRegister(t *testing.T, c *kv.LocalCluster, seed uint64, fault func(h *jepsen.History) error) {
 	cfg := jepsen.WorkloadConfig{Endpoints: c.Endpoints(), Clients: 5, Ops: 600, RotateEvery: 100,
-		Seed: seed(t), MinKnown: 400}
+		Seed: seed, MinKnown: 400}
 	runRegisterWith(t, cfg, jepsen.NewHistory(), fault)
 }
 
@@ -136,14 +120,17 @@ func requireLinearizable(t *testing.T, ops []jepsen.Op, name string) {
 }
 
 func TestJepsenHappyPath(t *testing.T) {
-	c := startCluster(t)
-	runRegister(t, c, nil)
+	eachSeed(t, func(t *testing.T, seed uint64) {
+		runRegister(t, startCluster(t), seed, nil)
+	})
 }
 
 func TestJepsenLeaderKilled(t *testing.T) {
-	c := startCluster(t)
-	runRegister(t, c, func(h *jepsen.History) error {
-		return killLeader(t, c, h, "jepsen/1/0", 150, 300)
+	eachSeed(t, func(t *testing.T, seed uint64) {
+		c := startCluster(t)
+		runRegister(t, c, seed, func(h *jepsen.History) error {
+			return killLeader(t, c, h, "jepsen/1/0", 150, 300)
+		})
 	})
 }
 
@@ -163,7 +150,15 @@ func TestJepsenInsertsLeaderKilled(t *testing.T) {
 	client, err := c.NewClient()
 	require.NoError(t, err)
 	defer client.Close()
-	final, err := jepsen.ReadSet(ctx, client, "set/")
+	requireSetIntact(ctx, t, client, h, "set/")
+}
+
+// requireSetIntact reads the keys under prefix with client and checks them
+// against the inserts recorded in h: every acknowledged one present,
+// nothing present that was never inserted, nothing applied twice.
+func requireSetIntact(ctx context.Context, t *testing.T, client *kv.Client, h *jepsen.History, prefix string) {
+	t.Helper()
+	final, err := jepsen.ReadSet(ctx, client, prefix)
 	require.NoError(t, err)
 	acked, unknown := jepsen.Inserted(h.Ops())
 	report := jepsen.CheckSet(acked, unknown, final)

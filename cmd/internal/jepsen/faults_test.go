@@ -18,6 +18,10 @@ import (
 // after the cut and answered before the heal was served by the cut-off
 // node, and the pinned client got only errors meanwhile.
 func TestJepsenLeaderCutOff(t *testing.T) {
+	eachSeed(t, testLeaderCutOff)
+}
+
+func testLeaderCutOff(t *testing.T, seed uint64) {
 	c := startCluster(t)
 	p, err := c.Map().Locate("jepsen/1/0")
 	require.NoError(t, err)
@@ -25,7 +29,7 @@ func TestJepsenLeaderCutOff(t *testing.T) {
 	require.True(t, ok, "partition %d has a leader", p.ID)
 	victimID := c.Node(victim).ID()
 	cfg := jepsen.WorkloadConfig{Endpoints: c.Endpoints(), Clients: 4, Pinned: []string{c.Endpoints()[victim]},
-		Ops: 800, RotateEvery: 100, Seed: seed(t), MinKnown: 400, OpTimeout: time.Second}
+		Ops: 800, RotateEvery: 100, Seed: seed, MinKnown: 400, OpTimeout: time.Second}
 	pinned := cfg.Clients
 	var cutAt, healAt int64
 	h := jepsen.NewHistory()
@@ -78,25 +82,31 @@ func window(h *jepsen.History, client int, from, to int64) (ok, failed []jepsen.
 // The leader of one partition is stopped and restarted three times over
 // while the workload runs.
 func TestJepsenLeaderKilledRepeatedly(t *testing.T) {
-	c := startCluster(t)
-	runRegister(t, c, func(h *jepsen.History) error {
-		for _, w := range [][2]int{{100, 160}, {220, 280}, {340, 400}} {
-			if err := killLeader(t, c, h, "jepsen/1/0", w[0], w[1]); err != nil {
-				return err
+	eachSeed(t, func(t *testing.T, seed uint64) {
+		c := startCluster(t)
+		runRegister(t, c, seed, func(h *jepsen.History) error {
+			for _, w := range [][2]int{{100, 160}, {220, 280}, {340, 400}} {
+				if err := killLeader(t, c, h, "jepsen/1/0", w[0], w[1]); err != nil {
+					return err
+				}
 			}
-		}
-		return nil
+			return nil
+		})
 	})
 }
 
 // Every node stops, then every node restarts from its data directory, and
 // the workload carries on across it.
 func TestJepsenCrashAll(t *testing.T) {
+	eachSeed(t, testCrashAll)
+}
+
+func testCrashAll(t *testing.T, seed uint64) {
 	c := startCluster(t)
 	var restartedAt int64
 	h := jepsen.NewHistory()
 	cfg := jepsen.WorkloadConfig{Endpoints: c.Endpoints(), Clients: 5, Ops: 600, RotateEvery: 100,
-		Seed: seed(t), MinKnown: 350}
+		Seed: seed, MinKnown: 350}
 	runRegisterWith(t, cfg, h, func(h *jepsen.History) error {
 		if err := poll("150 operations", func() bool { return h.Len() >= 150 }); err != nil {
 			return err
@@ -129,12 +139,16 @@ func TestJepsenCrashAll(t *testing.T) {
 // them; restarted, it catches up by installing a snapshot, and every
 // replica then holds the same entries.
 func TestJepsenSnapshotCatchUp(t *testing.T) {
+	eachSeed(t, testSnapshotCatchUp)
+}
+
+func testSnapshotCatchUp(t *testing.T, seed uint64) {
 	c := startSnapshotCluster(t)
 	follower := quietNode(c)
 	require.NoError(t, c.StopNode(follower))
 	t.Logf("stopped n%d", follower+1)
 	cfg := jepsen.WorkloadConfig{Endpoints: c.Endpoints(), Clients: 5, Ops: 600, RotateEvery: 100,
-		Seed: seed(t), MinKnown: 400}
+		Seed: seed, MinKnown: 400}
 	runRegisterWith(t, cfg, jepsen.NewHistory(), func(h *jepsen.History) error {
 		if err := poll("300 operations", func() bool { return h.Len() >= 300 }); err != nil {
 			return err

@@ -18,9 +18,9 @@ import (
 const procPartition = 1
 
 // procWorkload is the register workload of the process scenarios.
-func procWorkload(t *testing.T, endpoints, pinned []string) jepsen.WorkloadConfig {
+func procWorkload(seed uint64, endpoints, pinned []string) jepsen.WorkloadConfig {
 	return jepsen.WorkloadConfig{Endpoints: endpoints, Pinned: pinned, Clients: 4, Ops: 500,
-		RotateEvery: 100, Seed: seed(t), MinKnown: 250, OpTimeout: 2 * time.Second}
+		RotateEvery: 100, Seed: seed, MinKnown: 250, OpTimeout: 2 * time.Second}
 }
 
 // procVictim returns the leader of procPartition, logging it.
@@ -40,9 +40,13 @@ func without(list []string, i int) []string {
 // The leader of a partition is SIGKILLed mid-workload, another takes over,
 // and it restarts on its data directory: the history stays linearizable.
 func TestJepsenProcessLeaderKilled(t *testing.T) {
-	c := startProcCluster(t, 1)
+	eachSeed(t, testProcessLeaderKilled)
+}
+
+func testProcessLeaderKilled(t *testing.T, seed uint64) {
+	c := startProcCluster(t, seed)
 	victim := procVictim(t, c)
-	cfg := procWorkload(t, c.endpoints, nil)
+	cfg := procWorkload(seed, c.endpoints, nil)
 	runRegisterWith(t, cfg, jepsen.NewHistory(), func(h *jepsen.History) error {
 		if err := poll("100 operations", func() bool { return h.Len() >= 100 }); err != nil {
 			return err
@@ -69,9 +73,13 @@ func TestJepsenProcessLeaderKilled(t *testing.T) {
 // cut-off node (the node may forward a request over HTTP, which is not cut,
 // to the partition's new leader: that one serves it).
 func TestJepsenProcessLeaderCutOff(t *testing.T) {
-	c := startProcCluster(t, 2)
+	eachSeed(t, testProcessLeaderCutOff)
+}
+
+func testProcessLeaderCutOff(t *testing.T, seed uint64) {
+	c := startProcCluster(t, seed)
 	victim := procVictim(t, c)
-	cfg := procWorkload(t, without(c.endpoints, victim), c.endpoints[victim:victim+1])
+	cfg := procWorkload(seed, without(c.endpoints, victim), c.endpoints[victim:victim+1])
 	// The other clients finish operations far faster than the pinned one
 	// fails them: enough operations that the run outlasts its calls.
 	cfg.Ops, cfg.MinKnown, cfg.OpTimeout = 1200, 600, time.Second
@@ -116,9 +124,13 @@ func TestJepsenProcessLeaderCutOff(t *testing.T) {
 // leads, it is resumed and read from at once: the history, those reads
 // included, stays linearizable.
 func TestJepsenProcessLeaderPaused(t *testing.T) {
-	c := startProcCluster(t, 3)
+	eachSeed(t, testProcessLeaderPaused)
+}
+
+func testProcessLeaderPaused(t *testing.T, seed uint64) {
+	c := startProcCluster(t, seed)
 	victim := procVictim(t, c)
-	cfg := procWorkload(t, without(c.endpoints, victim), c.endpoints[victim:victim+1])
+	cfg := procWorkload(seed, without(c.endpoints, victim), c.endpoints[victim:victim+1])
 	reader := cfg.Clients + len(cfg.Pinned)
 	runRegisterWith(t, cfg, jepsen.NewHistory(), func(h *jepsen.History) error {
 		if err := poll("100 operations", func() bool { return h.Len() >= 100 }); err != nil {
