@@ -18,21 +18,31 @@ import (
 // entry of another type than raft.LogCommand, changes nothing. In every case
 // the applied index advances to l.Index and WaitApplied waiters wake.
 func (f *FSM) Apply(l *raft.Log) any {
-	var cmd *Command
-	var err error
-	if l.Type == raft.LogCommand {
-		cmd, err = DecodeCommand(l.Data) // outside the lock: readers go on
-	}
+	cmd, err := decodeEntry(l) // outside the lock: readers go on
 	f.mu.Lock()
-	var resp *ApplyResponse
-	if cmd != nil {
-		resp = f.applyCommand(l.Index, cmd)
-	} else {
-		resp = &ApplyResponse{Err: err}
-	}
-	f.applied.Store(l.Index)
+	resp := f.applyEntry(l.Index, cmd, err)
 	f.mu.Unlock()
 	f.notify.broadcast()
+	return resp
+}
+
+// decodeEntry decodes the command a log entry carries: nil for an entry of
+// another type than raft.LogCommand.
+func decodeEntry(l *raft.Log) (*Command, error) {
+	if l.Type != raft.LogCommand {
+		return nil, nil
+	}
+	return DecodeCommand(l.Data)
+}
+
+// applyEntry applies the decoded command (or decoding error) of the entry
+// at index and advances the applied index. The caller holds the write lock.
+func (f *FSM) applyEntry(index uint64, cmd *Command, err error) *ApplyResponse {
+	resp := &ApplyResponse{Err: err}
+	if cmd != nil {
+		resp = f.applyCommand(index, cmd)
+	}
+	f.applied.Store(index)
 	return resp
 }
 
