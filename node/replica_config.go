@@ -77,6 +77,9 @@ func (c RaftConfig) raftConfig(nodeID string, notify chan<- bool, logger *slog.L
 	rc.SnapshotThreshold = c.SnapshotThreshold
 	rc.SnapshotInterval = c.SnapshotInterval
 	rc.TrailingLogs = c.TrailingLogs
+	// Proposals queue up while the leader loop appends the previous batch,
+	// so concurrent writes share one log append and one round of replication.
+	rc.BatchApplyCh = true
 	rc.NotifyCh = notify
 	rc.Logger = newRaftLogger(logger)
 	return rc
