@@ -36,7 +36,8 @@ func newForwarder(nodeID string) *forwarder {
 		MaxIdleConnsPerHost: 64,
 		IdleConnTimeout:     90 * time.Second,
 	}
-	f.proxy = &httputil.ReverseProxy{Rewrite: rewrite, Transport: f.transport, ErrorHandler: proxyError}
+	f.proxy = &httputil.ReverseProxy{Rewrite: rewrite, Transport: f.transport, ErrorHandler: proxyError,
+		BufferPool: newBufferPool()}
 	return f
 }
 
