@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,7 @@ import (
 // Bounds of the scenarios on a cluster of node processes.
 const (
 	procNodes         = 3
+	procPartitions    = 2 // numbered from 1
 	procReadyTimeout  = 30 * time.Second
 	procStatusTimeout = 500 * time.Millisecond
 	procLogTail       = 30 // lines of a node's log shown when a test fails
@@ -38,8 +40,9 @@ type procCluster struct {
 }
 
 // startProcCluster starts three nodes planning two partitions of three
-// replicas each and waits until all of them are ready.
-func startProcCluster(t *testing.T, seed uint64) *procCluster {
+// replicas each, with extra flags if any, and waits until all of them are
+// ready.
+func startProcCluster(t *testing.T, seed uint64, extra ...string) *procCluster {
 	t.Helper()
 	c := &procCluster{}
 	var reserved []net.Listener
@@ -56,18 +59,18 @@ func startProcCluster(t *testing.T, seed uint64) *procCluster {
 	for _, ln := range reserved {
 		require.NoError(t, ln.Close())
 	}
-	c.startNodes(t, strings.Join(peers, ","), raftAddrs)
+	c.startNodes(t, strings.Join(peers, ","), raftAddrs, extra)
 	c.waitReady(t)
 	return c
 }
 
 // startNodes starts every node's process.
-func (c *procCluster) startNodes(t *testing.T, peers string, raftAddrs []string) {
+func (c *procCluster) startNodes(t *testing.T, peers string, raftAddrs, extra []string) {
 	t.Helper()
 	bin := faults.BuildNode(t)
 	for i := range procNodes {
-		args := []string{"-id", c.ids[i], "-peers", peers, "-partitions", "2",
-			"-replicas", "3", "-data-dir", t.TempDir(), "-raft-dial-rewrite", c.rewrite(i, raftAddrs)}
+		args := append([]string{"-id", c.ids[i], "-peers", peers, "-partitions", strconv.Itoa(procPartitions),
+			"-replicas", "3", "-data-dir", t.TempDir(), "-raft-dial-rewrite", c.rewrite(i, raftAddrs)}, extra...)
 		p, err := faults.StartProcess(t, faults.ProcessConfig{Name: c.ids[i], Binary: bin, Args: args})
 		require.NoError(t, err)
 		t.Cleanup(func() { logTailOnFailure(t, p) })
@@ -141,24 +144,78 @@ func (c *procCluster) waitReady(t *testing.T) {
 }
 
 // cut cuts every Raft link to and from node i; heal restores them.
-func (c *procCluster) cut(i int) {
-	c.eachLink(i, func(p *faults.Proxy) { p.Cut(faults.ClientToTarget, true) })
-}
-func (c *procCluster) heal(i int) { c.eachLink(i, (*faults.Proxy).Heal) }
+func (c *procCluster) cut(i int)  { c.split([]int{i}) }
+func (c *procCluster) heal(i int) { c.healSplit([]int{i}) }
 
-func (c *procCluster) eachLink(i int, fn func(*faults.Proxy)) {
-	for j := range procNodes {
-		if j != i {
-			fn(c.links[i][j])
-			fn(c.links[j][i])
+// split cuts every Raft link between a node of side and a node not of it,
+// both ways, leaving the links within each side up; healSplit restores
+// them.
+func (c *procCluster) split(side []int) {
+	c.acrossSplit(side, func(p *faults.Proxy) { p.Cut(faults.ClientToTarget, true) })
+}
+func (c *procCluster) healSplit(side []int) { c.acrossSplit(side, (*faults.Proxy).Heal) }
+
+func (c *procCluster) acrossSplit(side []int, fn func(*faults.Proxy)) {
+	for _, i := range side {
+		for j := range procNodes {
+			if !slices.Contains(side, j) {
+				fn(c.links[i][j])
+				fn(c.links[j][i])
+			}
 		}
 	}
+}
+
+// eachLink calls fn with the proxy of every directed Raft link, naming it
+// as "n1->n2".
+func (c *procCluster) eachLink(fn func(name string, p *faults.Proxy)) {
+	for i := range procNodes {
+		for j := range procNodes {
+			if i != j {
+				fn(c.ids[i]+"->"+c.ids[j], c.links[i][j])
+			}
+		}
+	}
+}
+
+// names returns the IDs of the nodes at indexes.
+func (c *procCluster) names(indexes []int) []string {
+	var ids []string
+	for _, i := range indexes {
+		ids = append(ids, c.ids[i])
+	}
+	return ids
+}
+
+// waitLeaders polls until a node other than those in skip leads every
+// partition.
+func (c *procCluster) waitLeaders(skip ...int) error {
+	for pid := range uint64(procPartitions) {
+		if _, err := c.waitLeader(pid+1, skip...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // kill sends SIGKILL to node i and waits for it to exit; restart starts it
 // again on the same data directory.
 func (c *procCluster) kill(i int) error    { return c.procs[i].Kill() }
 func (c *procCluster) restart(i int) error { return c.procs[i].Restart() }
+
+// killAll SIGKILLs every node, one right after the other; restartAll
+// starts every node again on its data directory.
+func (c *procCluster) killAll() error    { return c.eachNode(c.kill) }
+func (c *procCluster) restartAll() error { return c.eachNode(c.restart) }
+
+func (c *procCluster) eachNode(fn func(i int) error) error {
+	for i := range procNodes {
+		if err := fn(i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // pause stops node i with SIGSTOP; resume continues it with SIGCONT.
 func (c *procCluster) pause(i int) error  { return c.procs[i].Pause() }
@@ -197,6 +254,25 @@ func (c *procCluster) waitLeader(pid uint64, skip ...int) (int, error) {
 	return found, err
 }
 
+// waitLeaderless polls until no replica on the nodes of side knows a
+// leader: cut off from a majority, they have noticed.
+func (c *procCluster) waitLeaderless(side []int) error {
+	return poll(fmt.Sprintf("%v to lose their leaders", c.names(side)), func() bool {
+		for _, i := range side {
+			var st node.NodeStatus
+			if code, err := procGet(c.endpoints[i]+"/v1/status", &st); err != nil || code != http.StatusOK {
+				return false
+			}
+			for _, r := range st.Replicas {
+				if r.LeaderID != "" {
+					return false
+				}
+			}
+		}
+		return true
+	})
+}
+
 // procGet sends GET url on a connection of its own, bounded by
 // procStatusTimeout (a paused node never answers), and decodes a 200
 // answer into out if out is not nil.
@@ -217,4 +293,17 @@ func procGet(url string, out any) (int, error) {
 		err = json.NewDecoder(resp.Body).Decode(out)
 	}
 	return resp.StatusCode, err
+}
+
+// logged counts the lines of every node's log, across its restarts, that
+// contain fragment.
+func (c *procCluster) logged(fragment string) int {
+	n := 0
+	for _, p := range c.procs {
+		data, err := os.ReadFile(p.LogPath())
+		if err == nil {
+			n += strings.Count(string(data), fragment)
+		}
+	}
+	return n
 }

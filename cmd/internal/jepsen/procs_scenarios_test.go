@@ -17,9 +17,10 @@ import (
 // procPartition is the partition whose leader the process scenarios fault.
 const procPartition = 1
 
-// procWorkload is the register workload of the process scenarios.
+// procWorkload is the register workload of the process scenarios, run
+// until the scenario's fault is over.
 func procWorkload(seed uint64, endpoints, pinned []string) jepsen.WorkloadConfig {
-	return jepsen.WorkloadConfig{Endpoints: endpoints, Pinned: pinned, Clients: 4, Ops: 500,
+	return jepsen.WorkloadConfig{Endpoints: endpoints, Pinned: pinned, Clients: 4, Ops: procOpsCap,
 		RotateEvery: 100, Seed: seed, MinKnown: 250, OpTimeout: 2 * time.Second}
 }
 
@@ -38,7 +39,9 @@ func without(list []string, i int) []string {
 }
 
 // The leader of a partition is SIGKILLed mid-workload, another takes over,
-// and it restarts on its data directory: the history stays linearizable.
+// and it restarts on its data directory: the history stays linearizable,
+// and within a bound of the restart every client, one pinned to the
+// restarted node included, succeeds again.
 func TestJepsenProcessLeaderKilled(t *testing.T) {
 	eachSeed(t, testProcessLeaderKilled)
 }
@@ -46,11 +49,14 @@ func TestJepsenProcessLeaderKilled(t *testing.T) {
 func testProcessLeaderKilled(t *testing.T, seed uint64) {
 	c := startProcCluster(t, seed)
 	victim := procVictim(t, c)
-	cfg := procWorkload(seed, c.endpoints, nil)
-	runRegisterWith(t, cfg, jepsen.NewHistory(), func(h *jepsen.History) error {
-		if err := poll("100 operations", func() bool { return h.Len() >= 100 }); err != nil {
+	cfg := procWorkload(seed, c.endpoints, c.endpoints[victim:victim+1])
+	h := jepsen.NewHistory()
+	span := procSpan{what: "restart of " + c.ids[victim]}
+	procRegister(t, cfg, h, func() error {
+		if err := procProgress(h, 100); err != nil {
 			return err
 		}
+		span.faultAt = h.Now()
 		if err := c.kill(victim); err != nil {
 			return err
 		}
@@ -58,20 +64,26 @@ func testProcessLeaderKilled(t *testing.T, seed uint64) {
 		if _, err := c.waitLeader(procPartition, victim); err != nil {
 			return err
 		}
-		if err := poll("250 operations", func() bool { return h.Len() >= 250 }); err != nil {
+		if err := procProgress(h, 150); err != nil {
 			return err
 		}
 		t.Logf("restarting %s after %d operations", c.ids[victim], h.Len())
-		return c.restart(victim)
+		if err := c.restart(victim); err != nil {
+			return err
+		}
+		span.healedAt = h.Now()
+		return awaitRecovery(h, span.healedAt)
 	})
+	requireRecoveries(t, procAllOps(h), []procSpan{span})
 }
 
 // The leader of a partition is cut off from its peers while a client
 // pinned to it keeps talking to it: the history stays linearizable, the
-// pinned client kept calling it while it was cut off, and no operation
-// called after the cut and answered before the heal was served by the
-// cut-off node (the node may forward a request over HTTP, which is not cut,
-// to the partition's new leader: that one serves it).
+// pinned client kept calling it while it was cut off, no operation called
+// after the cut and answered before the heal was served by the cut-off
+// node (the node may forward a request over HTTP, which is not cut, to the
+// partition's new leader: that one serves it), and within a bound of the
+// heal every client succeeds again.
 func TestJepsenProcessLeaderCutOff(t *testing.T) {
 	eachSeed(t, testProcessLeaderCutOff)
 }
@@ -80,49 +92,61 @@ func testProcessLeaderCutOff(t *testing.T, seed uint64) {
 	c := startProcCluster(t, seed)
 	victim := procVictim(t, c)
 	cfg := procWorkload(seed, without(c.endpoints, victim), c.endpoints[victim:victim+1])
-	// The other clients finish operations far faster than the pinned one
-	// fails them: enough operations that the run outlasts its calls.
-	cfg.Ops, cfg.MinKnown, cfg.OpTimeout = 1200, 600, time.Second
+	cfg.OpTimeout = time.Second
 	pinned := cfg.Clients
-	var cutAt, healAt int64
+	span := procSpan{what: "heal of " + c.ids[victim]}
+	var healAt int64 // the last moment before the heal
 	h := jepsen.NewHistory()
-	runRegisterWith(t, cfg, h, func(h *jepsen.History) error {
-		if err := poll("100 operations", func() bool { return h.Len() >= 100 }); err != nil {
+	procRegister(t, cfg, h, func() error {
+		if err := procProgress(h, 100); err != nil {
 			return err
 		}
 		c.cut(victim)
-		cutAt = h.Now()
+		span.faultAt = h.Now()
 		t.Logf("cut off %s after %d operations", c.ids[victim], h.Len())
-		calls := 0
-		err := poll("2 calls of the pinned client while cut off and 250 operations", func() bool {
-			answered, failed := window(h, pinned, cutAt, h.Now())
-			calls = len(answered) + len(failed)
-			return calls >= 2 && h.Len() >= 250
-		})
-		if err != nil {
-			err = fmt.Errorf("%w (%d operations, %d pinned calls)", err, h.Len(), calls)
-		}
+		err := pinnedCalls(h, pinned, span.faultAt, 2, h.Len()+150)
 		healAt = h.Now()
 		c.heal(victim)
+		span.healedAt = h.Now()
 		t.Logf("healed %s after %d operations", c.ids[victim], h.Len())
-		return err
+		if err != nil {
+			return err
+		}
+		return awaitRecovery(h, span.healedAt)
 	})
 	var served []jepsen.Op
-	for _, op := range append(h.Ops(), h.Failed()...) {
-		if succeeded(op) && op.Node == c.ids[victim] && op.Call >= cutAt && op.Return <= healAt {
+	for _, op := range procAllOps(h) {
+		if succeeded(op) && op.Node == c.ids[victim] && op.Call >= span.faultAt && op.Return <= healAt {
 			served = append(served, op)
 		}
 	}
 	require.Empty(t, served, "operations served by the cut-off node %s", c.ids[victim])
-	answered, failed := window(h, pinned, cutAt, healAt)
+	answered, failed := window(h, pinned, span.faultAt, healAt)
 	t.Logf("while cut off the pinned client had %d operations answered (forwarded to other nodes), %d failed", len(answered), len(failed))
 	require.GreaterOrEqual(t, len(answered)+len(failed), 2, "the pinned client kept talking to the cut-off node")
+	requireRecoveries(t, procAllOps(h), []procSpan{span})
+}
+
+// pinnedCalls waits until client has made calls calls since from and h
+// holds ops operations.
+func pinnedCalls(h *jepsen.History, client int, from int64, calls, ops int) error {
+	made := 0
+	err := poll(fmt.Sprintf("%d calls of the pinned client while cut off and %d operations", calls, ops), func() bool {
+		answered, failed := window(h, client, from, h.Now())
+		made = len(answered) + len(failed)
+		return made >= calls && h.Len() >= ops
+	})
+	if err != nil {
+		return fmt.Errorf("%w (%d operations, %d pinned calls)", err, h.Len(), made)
+	}
+	return nil
 }
 
 // The leader of a partition is paused with SIGSTOP while the workload goes
 // on against the other nodes and a client pinned to it; once another node
 // leads, it is resumed and read from at once: the history, those reads
-// included, stays linearizable.
+// included, stays linearizable, and within a bound of the resume every
+// client of the workload succeeds again.
 func TestJepsenProcessLeaderPaused(t *testing.T) {
 	eachSeed(t, testProcessLeaderPaused)
 }
@@ -132,10 +156,13 @@ func testProcessLeaderPaused(t *testing.T, seed uint64) {
 	victim := procVictim(t, c)
 	cfg := procWorkload(seed, without(c.endpoints, victim), c.endpoints[victim:victim+1])
 	reader := cfg.Clients + len(cfg.Pinned)
-	runRegisterWith(t, cfg, jepsen.NewHistory(), func(h *jepsen.History) error {
-		if err := poll("100 operations", func() bool { return h.Len() >= 100 }); err != nil {
+	h := jepsen.NewHistory()
+	span := procSpan{what: "resume of " + c.ids[victim]}
+	procRegister(t, cfg, h, func() error {
+		if err := procProgress(h, 100); err != nil {
 			return err
 		}
+		span.faultAt = h.Now()
 		if err := c.pause(victim); err != nil {
 			return err
 		}
@@ -143,16 +170,20 @@ func testProcessLeaderPaused(t *testing.T, seed uint64) {
 		if _, err := c.waitLeader(procPartition, victim); err != nil {
 			return errors.Join(err, c.resume(victim))
 		}
-		if err := poll("250 operations", func() bool { return h.Len() >= 250 }); err != nil {
+		if err := procProgress(h, 150); err != nil {
 			return errors.Join(err, c.resume(victim))
 		}
 		if err := c.resume(victim); err != nil {
 			return err
 		}
+		span.healedAt = h.Now()
 		n := readFrom(h, c.endpoints[victim], reader, fmt.Sprintf("jepsen/%d/", h.Len()/cfg.RotateEvery), 3)
 		t.Logf("resumed %s after %d operations; %d of its first reads answered", c.ids[victim], h.Len(), n)
-		return nil
+		// The reader makes a few reads at once, to catch a stale one, and
+		// stops: the pinned client of the workload shows the node's recovery.
+		return awaitRecovery(h, span.healedAt, reader)
 	})
+	requireRecoveries(t, withoutClients(procAllOps(h), reader), []procSpan{span})
 }
 
 // readFrom reads keys prefix0 .. prefix(keys-1) from endpoint alone as
