@@ -46,7 +46,7 @@ func rewrite(pr *httputil.ProxyRequest) {
 	pr.Out.URL.Scheme = "http"
 	pr.Out.URL.Host = target
 	pr.Out.Host = target
-	hops, _ := strconv.Atoi(pr.In.Header.Get(HeaderForwarded))
+	hops := forwardHops(pr.In)
 	pr.Out.Header.Set(HeaderForwarded, strconv.Itoa(hops+1))
 	pr.SetXForwarded()
 }
@@ -81,3 +81,14 @@ func (f *forwarder) setIsolated(isolated bool) {
 }
 
 func (f *forwarder) close() { f.transport.CloseIdleConnections() }
+
+// forwardHops returns how often r was forwarded between nodes: the count in
+// its HeaderForwarded, or 0 when that is absent, malformed or negative, so
+// no client can stretch the hop limit.
+func forwardHops(r *http.Request) int {
+	hops, err := strconv.Atoi(r.Header.Get(HeaderForwarded))
+	if err != nil || hops < 0 {
+		return 0
+	}
+	return hops
+}

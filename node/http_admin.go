@@ -3,8 +3,10 @@ package node
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/treekv/kv/node/part"
 )
@@ -85,10 +87,16 @@ func decodeAdmin(w http.ResponseWriter, r *http.Request, v any) error {
 	if err != nil {
 		return err
 	}
+	if !utf8.Valid(body) {
+		return Errorf(ErrBadRequest, "invalid JSON: the body is not valid UTF-8")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return Errorf(ErrBadRequest, "invalid JSON: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Errorf(ErrBadRequest, "invalid JSON: data after the object")
 	}
 	return nil
 }

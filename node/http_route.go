@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/treekv/kv/node/part"
@@ -106,7 +105,7 @@ func (n *Node) anyReplica(p part.Partition) string {
 
 // forwardTo sends the request on to node id.
 func (n *Node) forwardTo(w http.ResponseWriter, r *http.Request, m *part.Map, id string, body []byte) {
-	hops, _ := strconv.Atoi(r.Header.Get(HeaderForwarded))
+	hops := forwardHops(r)
 	if hops >= maxHops {
 		writeError(w, Errorf(ErrUnavailable, "request forwarded %d times without reaching a leader", hops))
 		return

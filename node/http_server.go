@@ -31,6 +31,9 @@ func (n *Node) handler() http.Handler {
 	n.dataRoutes(mux)
 	n.adminRoutes(mux)
 	n.opsRoutes(mux)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, Errorf(ErrNotFound, "no route for %s %s", r.Method, r.URL.Path))
+	})
 	if n.cfg.EnablePprof {
 		mux.HandleFunc("/debug/pprof/", pprof.Index)
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)

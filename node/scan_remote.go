@@ -21,7 +21,7 @@ func (n *Node) remoteScan(ctx context.Context, r *http.Request, m *part.Map, id 
 	if !ok || id == n.cfg.ID {
 		return nil, Errorf(ErrUnavailable, "no address known for node %q", id)
 	}
-	hops, _ := strconv.Atoi(r.Header.Get(HeaderForwarded))
+	hops := forwardHops(r)
 	if hops >= maxHops {
 		return nil, Errorf(ErrUnavailable, "scan forwarded %d times without reaching a leader", hops)
 	}

@@ -2,10 +2,12 @@ package controller
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/treekv/kv/node"
 	"github.com/treekv/kv/node/controller/dashboard"
@@ -28,6 +30,9 @@ func (c *Controller) handler() http.Handler {
 	c.nodeRoutes(api)
 	c.partitionRoutes(api)
 	c.localRoutes(api)
+	api.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, node.Errorf(node.ErrNotFound, "no route for %s %s", r.Method, r.URL.Path))
+	})
 	root := http.NewServeMux()
 	root.Handle("/v1/", c.leaderOnly(api))
 	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -82,13 +87,22 @@ func (c *Controller) serveReady(w http.ResponseWriter, r *http.Request) {
 // decodeBody reads a JSON request body into v.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+		return node.Errorf(node.ErrTooLarge, "request body is over the limit of %d bytes", maxBody)
+	}
 	if err != nil {
-		return node.Errorf(node.ErrTooLarge, "request body: %v", err)
+		return node.Errorf(node.ErrBadRequest, "reading the request body: %v", err)
+	}
+	if !utf8.Valid(data) {
+		return node.Errorf(node.ErrBadRequest, "invalid JSON: the body is not valid UTF-8")
 	}
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return node.Errorf(node.ErrBadRequest, "invalid JSON: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return node.Errorf(node.ErrBadRequest, "invalid JSON: data after the object")
 	}
 	return nil
 }

@@ -15,6 +15,9 @@ func (c *Controller) Join(ctx context.Context, req node.JoinRequest) (NodeRecord
 	if req.ID == "" || req.HTTPAddr == "" || req.RaftAddr == "" {
 		return NodeRecord{}, node.Errorf(node.ErrBadRequest, "a node needs id, http_addr and raft_addr")
 	}
+	if err := checkNodeID(req.ID); err != nil {
+		return NodeRecord{}, err
+	}
 	var rec NodeRecord
 	var kind, msg string
 	_, err := c.store.update(ctx, func(st *State) error {

@@ -14,9 +14,11 @@ import (
 // follows partition leaders, and drives replicas and leaderships toward a
 // balanced placement on healthy nodes.
 type scheduler struct {
-	c         *Controller
-	wasLeader bool
-	leaders   map[uint64]string // last seen leader of each partition
+	c       *Controller
+	leaders map[uint64]string // last seen leader of each partition
+	// ledTerm is the Raft term in which this instance took over as leader,
+	// 0 while it does not lead.
+	ledTerm atomic.Uint64
 	// lastTransfer is when a leadership was last moved (Unix nanoseconds),
 	// by balancing or by hand.
 	lastTransfer atomic.Int64
@@ -44,12 +46,12 @@ func (s *scheduler) run(ctx context.Context) {
 
 func (s *scheduler) tick(ctx context.Context) {
 	if !s.c.IsLeader() {
-		s.wasLeader = false
+		s.ledTerm.Store(0)
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, tickTimeout)
 	defer cancel()
-	if !s.wasLeader && !s.takeOver(ctx) {
+	if term := s.c.rep.Raft().CurrentTerm(); s.ledTerm.Load() != term && !s.takeOver(ctx, term) {
 		return
 	}
 	st, _, err := s.c.store.load(ctx)
@@ -70,16 +72,16 @@ func (s *scheduler) tick(ctx context.Context) {
 	s.balanceLeaders(ctx, st)
 }
 
-// takeOver starts a leadership: it publishes this instance's address and
-// starts health tracking afresh.
-func (s *scheduler) takeOver(ctx context.Context) bool {
+// takeOver starts a leadership of term: it publishes this instance's
+// address and starts health tracking afresh.
+func (s *scheduler) takeOver(ctx context.Context, term uint64) bool {
 	if err := s.c.registerSelf(ctx); err != nil {
 		s.c.logger.Debug("register controller", "err", err)
 		return false
 	}
 	s.c.health.reset()
 	s.leaders = map[uint64]string{}
-	s.wasLeader = true
+	s.ledTerm.Store(term)
 	s.c.events.publish(EventControllerLeader, "", 0, fmt.Sprintf("controller %s is the leader", s.c.cfg.ID))
 	return true
 }
@@ -155,3 +157,22 @@ func (s *scheduler) leaderOf(pid uint64) (string, node.ReplicaStatus) {
 	}
 	return id, best
 }
+
+// awaitTakeOver returns once this instance, if it leads, has taken over in
+// its current term: before that, its view's version may be below one the
+// previous leader served. It fails with ErrUnavailable when ctx ends first.
+func (s *scheduler) awaitTakeOver(ctx context.Context) error {
+	ticker := time.NewTicker(takeOverPoll)
+	defer ticker.Stop()
+	for s.c.IsLeader() && s.ledTerm.Load() != s.c.rep.Raft().CurrentTerm() {
+		select {
+		case <-ctx.Done():
+			return node.Errorf(node.ErrUnavailable, "controller %s is taking over as leader: %v", s.c.cfg.ID, ctx.Err())
+		case <-ticker.C:
+		}
+	}
+	return nil
+}
+
+// takeOverPoll is how often awaitTakeOver looks again.
+const takeOverPoll = 5 * time.Millisecond

@@ -12,8 +12,13 @@ import (
 )
 
 // View returns the cluster as this instance sees it: the committed state,
-// the nodes' health and the replicas' latest reports.
+// the nodes' health and the replicas' latest reports. On a new leader it
+// first waits until the leadership is taken over, so that the version is
+// above every one an earlier leader served.
 func (c *Controller) View(ctx context.Context) (ClusterView, error) {
+	if err := c.sched.awaitTakeOver(ctx); err != nil {
+		return ClusterView{}, err
+	}
 	st, _, err := c.store.load(ctx)
 	if err != nil {
 		return ClusterView{}, err

@@ -1,6 +1,7 @@
 package clientui
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -80,6 +81,10 @@ func (s *Server) getKey(w http.ResponseWriter, r *http.Request) {
 func (s *Server) putKey(w http.ResponseWriter, r *http.Request) {
 	key := requestKey(r)
 	req, err := readPut(w, r)
+	if errors.Is(err, errBodyTooLarge) {
+		writeError(w, http.StatusRequestEntityTooLarge, "too_large", err.Error())
+		return
+	}
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
 		return
@@ -101,10 +106,21 @@ func (s *Server) putKey(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, writeJSONAnswer{Key: key, Revision: rev, Call: call})
 }
 
-// readPut decodes the body of a PUT.
+// errBodyTooLarge reports a PUT body over maxPutBody.
+var errBodyTooLarge = errors.New("body is over the limit of " + strconv.Itoa(maxPutBody) + " bytes")
+
+// readPut decodes the body of a PUT, which must be valid UTF-8 (JSON would
+// silently turn other bytes into U+FFFD).
 func readPut(w http.ResponseWriter, r *http.Request) (putRequest, error) {
 	var req putRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxPutBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxPutBody))
+	if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+		return req, errBodyTooLarge
+	}
+	if err != nil || !utf8.Valid(body) {
+		return req, errors.New("body must be JSON in UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
 		return req, errors.New("body must be JSON {\"value\": string, \"if_revision\": number (optional)}: " + err.Error())
