@@ -13,6 +13,7 @@ import (
 
 	"github.com/treekv/kv/node/mux"
 	"github.com/treekv/kv/node/part"
+	"github.com/treekv/kv/node/raftlog"
 )
 
 // Node is a storage node: it hosts any number of partition replicas, shares
@@ -31,9 +32,12 @@ type Node struct {
 	mu       sync.RWMutex
 	pmap     *part.Map
 	replicas map[uint64]*Replica
-	closed   atomic.Bool
-	serveErr chan error
-	beater   *heartbeater // nil without a controller
+	// sharedLog holds every replica's Raft log with RaftLogShared and a
+	// data directory; nil otherwise.
+	sharedLog *raftlog.Log
+	closed    atomic.Bool
+	serveErr  chan error
+	beater    *heartbeater // nil without a controller
 }
 
 // New starts a node: it listens for Raft and HTTP, reopens every replica
@@ -47,6 +51,9 @@ func New(cfg Config) (*Node, error) {
 	n := &Node{cfg: cfg, logger: cfg.Logger.With("node", cfg.ID), replicas: map[uint64]*Replica{}}
 	if err := n.listen(); err != nil {
 		return nil, err
+	}
+	if err := n.openSharedLog(); err != nil {
+		return nil, errors.Join(err, n.Close())
 	}
 	n.metrics = newMetrics(n)
 	n.forward = newForwarder(cfg.ID)
@@ -137,6 +144,9 @@ func (n *Node) Close() error {
 		errs = append(errs, n.httpLn.Close())
 	}
 	errs = append(errs, n.closeReplicas())
+	if n.sharedLog != nil {
+		errs = append(errs, n.sharedLog.Close())
+	}
 	if n.forward != nil {
 		n.forward.close()
 	}
@@ -144,4 +154,15 @@ func (n *Node) Close() error {
 		errs = append(errs, n.mux.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// openSharedLog opens the Raft log the node's replicas share, when its
+// configuration keeps one.
+func (n *Node) openSharedLog() error {
+	if n.cfg.DataDir == "" || n.cfg.RaftLog != RaftLogShared {
+		return nil
+	}
+	log, err := openSharedLog(n.cfg.DataDir)
+	n.sharedLog = log
+	return err
 }

@@ -26,6 +26,11 @@ type Config struct {
 	// snapshots, so a restarted node recovers all it acknowledged. Empty
 	// means in-memory storage: for demos and tests only.
 	DataDir string
+	// RaftLog is where replicas keep their Raft logs under DataDir:
+	// RaftLogShared (the default), one log for all of them whose writes
+	// share fsyncs, or RaftLogBoltDB, a BoltDB file each. A replica created
+	// with a BoltDB file keeps it.
+	RaftLog string
 	// Raft holds the timings and snapshot settings of every replica.
 	Raft RaftConfig
 	// FSM configures every replica's state machine.
@@ -100,6 +105,9 @@ func (c Config) withDefaults() Config {
 	if c.WriteTimeout == 0 {
 		c.WriteTimeout = 5 * time.Second
 	}
+	if c.RaftLog == "" {
+		c.RaftLog = RaftLogShared
+	}
 	if c.HeartbeatInterval == 0 {
 		c.HeartbeatInterval = DefaultHeartbeatInterval
 	}
@@ -118,6 +126,9 @@ func (c Config) Validate() error {
 	l := c.Limits
 	if l.MaxKeySize < 0 || l.MaxValueSize < 0 || l.MaxTxnOps < 0 || l.MaxTxnSize < 0 || l.MaxScanLimit < 0 {
 		return fmt.Errorf("limits cannot be negative: %+v", l)
+	}
+	if c.RaftLog != "" && c.RaftLog != RaftLogShared && c.RaftLog != RaftLogBoltDB {
+		return fmt.Errorf("RaftLog %q is neither %q nor %q", c.RaftLog, RaftLogShared, RaftLogBoltDB)
 	}
 	if c.WriteTimeout < 0 {
 		return fmt.Errorf("WriteTimeout (%s) cannot be negative", c.WriteTimeout)

@@ -73,8 +73,13 @@ func (n *Node) openReplica(id uint64) (*Replica, error) {
 		Partition: id,
 		NodeID:    n.cfg.ID,
 		Dir:       n.replicaDir(id),
+		SharedLog: n.sharedLog,
 		Transport: raft.NewNetworkTransportWithConfig(&raft.NetworkTransportConfig{
 			Stream: layer, MaxPool: 3, Timeout: transportTimeout, Logger: newRaftLogger(n.logger),
+			// No pipelining: in hashicorp/raft v1.7.3 a follower's failed answer can
+			// leave a pipeline's sender and decoder blocked on each other for good,
+			// starving that follower and hanging Shutdown.
+			MaxRPCsInFlight: 1,
 		}),
 		Raft:   n.cfg.Raft,
 		FSM:    n.cfg.FSM,
@@ -156,7 +161,7 @@ func (n *Node) RemoveReplica(id uint64) error {
 	if !ok {
 		return Errorf(ErrNotFound, "node %s hosts no replica of partition %d", n.cfg.ID, id)
 	}
-	err := r.Close()
+	err := errors.Join(r.Close(), dropSharedGroup(n.sharedLog, id))
 	if dir := n.replicaDir(id); dir != "" {
 		err = errors.Join(err, os.RemoveAll(dir))
 	}

@@ -54,7 +54,7 @@ func NewReplica(cfg ReplicaConfig) (*Replica, error) {
 		logger:    logger,
 	}
 	rc := cfg.Raft.raftConfig(cfg.NodeID, r.notify, logger)
-	stores, err := openStores(cfg.Dir, rc.Logger)
+	stores, err := openStores(cfg, rc.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("replica of partition %d: %w", cfg.Partition, err)
 	}

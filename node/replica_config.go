@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/raft"
+	"github.com/treekv/kv/node/raftlog"
 )
 
 // RaftConfig holds the Raft settings of every replica on a node. The zero
@@ -95,6 +96,10 @@ type ReplicaConfig struct {
 	// Empty means in-memory stores: for demos and tests only, as a restart
 	// loses everything.
 	Dir string
+	// SharedLog, when set with Dir, keeps the replica's Raft log and stable
+	// state in this log shared with the node's other replicas (snapshots
+	// stay under Dir). Nil gives the replica a raft-boltdb file of its own.
+	SharedLog *raftlog.Log
 	// Transport carries Raft traffic; required.
 	Transport raft.Transport
 	// Raft holds timings and snapshot settings.

@@ -26,16 +26,25 @@ const (
 	logCacheSize      = 512
 )
 
-// openStores opens durable stores under dir, or in-memory ones when dir is empty.
-func openStores(dir string, logger hclog.Logger) (*raftStores, error) {
+// openStores opens the durable stores of cfg's replica under cfg.Dir, or
+// in-memory ones when it is empty. The log and stable state go to
+// cfg.SharedLog when given, unless the directory already holds a
+// raft-boltdb file, which the replica keeps.
+func openStores(cfg ReplicaConfig, logger hclog.Logger) (*raftStores, error) {
+	dir := cfg.Dir
 	if dir == "" {
-		mem := raft.NewInmemStore()
-		return &raftStores{logs: mem, stable: mem, snaps: raft.NewInmemSnapshotStore(), closer: io.NopCloser(nil)}, nil
+		return memStores(), nil
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("create replica directory: %w", err)
 	}
-	bolt, err := raftboltdb.New(raftboltdb.Options{Path: filepath.Join(dir, "raft.db")})
+	if brokenStores() {
+		return memStores(), nil
+	}
+	if cfg.SharedLog != nil && !usesBolt(dir) {
+		return openGroupStores(dir, cfg.SharedLog, cfg.Partition, logger)
+	}
+	bolt, err := raftboltdb.New(raftboltdb.Options{Path: filepath.Join(dir, boltFile)})
 	if err != nil {
 		return nil, fmt.Errorf("open raft log: %w", err)
 	}
@@ -49,6 +58,12 @@ func openStores(dir string, logger hclog.Logger) (*raftStores, error) {
 	}
 	stable := &closingStable{inner: bolt, closer: bolt}
 	return &raftStores{logs: cached, stable: stable, snaps: snaps, closer: stable}, nil
+}
+
+// memStores returns in-memory stores, which a restart loses.
+func memStores() *raftStores {
+	mem := raft.NewInmemStore()
+	return &raftStores{logs: mem, stable: mem, snaps: raft.NewInmemSnapshotStore(), closer: io.NopCloser(nil)}
 }
 
 // closingStable guards the stable store against Raft's heartbeat fast path,

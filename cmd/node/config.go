@@ -21,6 +21,7 @@ type config struct {
 	httpAddr    string
 	raftAddr    string
 	dataDir     string
+	raftLog     string // node.RaftLogShared or node.RaftLogBoltDB
 	peers       []part.NodeInfo
 	join        string // base URL of the controller, or empty
 	partitioner string
@@ -46,6 +47,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.httpAddr, "http", "", "HTTP listen address, which the node advertises (default: this node's address in -peers; required with -join)")
 	fs.StringVar(&cfg.raftAddr, "raft", "", "Raft listen address, which the node advertises (default: this node's address in -peers; required with -join)")
 	fs.StringVar(&cfg.dataDir, "data-dir", "", `directory of the node's map, Raft logs and snapshots; "" keeps them in memory (lost on exit)`)
+	fs.StringVar(&cfg.raftLog, "raft-log", node.RaftLogShared, "where replicas keep their Raft logs: shared (one log for all, whose writes share fsyncs) or boltdb (a file each)")
 	fs.Func("peers", "every node of the cluster, this one included, in the same order on every node: id=httpAddr@raftAddr,...", func(s string) (err error) {
 		cfg.peers, err = parsePeers(s)
 		return err
@@ -84,6 +86,8 @@ func (c *config) complete(fs *flag.FlagSet) error {
 		return errors.New("node takes flags only, no arguments")
 	case c.id == "":
 		return errors.New("-id is required")
+	case c.raftLog != node.RaftLogShared && c.raftLog != node.RaftLogBoltDB:
+		return fmt.Errorf("-raft-log is %q: use %s or %s", c.raftLog, node.RaftLogShared, node.RaftLogBoltDB)
 	}
 	if c.join != "" {
 		return c.completeJoin(fs)

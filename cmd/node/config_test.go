@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/treekv/kv/cmd/internal/clitest"
+	"github.com/treekv/kv/node"
 	"github.com/treekv/kv/node/part"
 )
 
@@ -17,7 +18,7 @@ func TestParseConfig(t *testing.T) {
 	peers, err := parsePeers(threePeers)
 	require.NoError(t, err)
 	base := config{id: "n2", httpAddr: "node.test:9002", raftAddr: "node.test:9102", peers: peers,
-		partitioner: part.KindHash, partitions: 8, replicas: 3, logLevel: slog.LevelInfo}
+		partitioner: part.KindHash, partitions: 8, replicas: 3, logLevel: slog.LevelInfo, raftLog: node.RaftLogShared}
 	tests := []struct {
 		name string
 		args []string
@@ -30,6 +31,7 @@ func TestParseConfig(t *testing.T) {
 			func(c *config) { c.partitioner, c.partitions, c.splitKeys = part.KindRange, 0, []string{"g", "p"} }},
 		{"an explicit partition count is kept for range", []string{"-partitioner", "range", "-partitions", "3", "-split-keys", "g,p"},
 			func(c *config) { c.partitioner, c.partitions, c.splitKeys = part.KindRange, 3, []string{"g", "p"} }},
+		{"raft logs in a file per replica", []string{"-raft-log", "boltdb"}, func(c *config) { c.raftLog = node.RaftLogBoltDB }},
 		{"other flags", []string{"-data-dir", "/data", "-replicas", "1", "-partitions", "16", "-pprof", "-log-level", "warn"},
 			func(c *config) {
 				c.dataDir, c.replicas, c.partitions, c.pprof, c.logLevel = "/data", 1, 16, true, slog.LevelWarn
@@ -57,6 +59,7 @@ func TestParseConfigWithoutPeersNeedsAddresses(t *testing.T) {
 func TestParseConfigRefusesBadFlags(t *testing.T) {
 	clitest.RequireRefused(t, parseConfig, []clitest.Refusal{
 		{Name: "no ID", Args: []string{"-peers", threePeers}, Message: "-id is required"},
+		{Name: "unknown raft log", Args: []string{"-id", "n1", "-peers", threePeers, "-raft-log", "wal"}, Message: `-raft-log is "wal": use shared or boltdb`},
 		{Name: "ID not among the peers", Args: []string{"-id", "n9", "-peers", threePeers}, Message: `-peers does not list this node ("n9")`},
 		{Name: "no peers and no addresses", Args: []string{"-id", "n1"}, Message: "-http and -raft are required without -peers"},
 		{Name: "bad peers", Args: []string{"-id", "n1", "-peers", "n1"}, Message: `invalid value "n1" for flag -peers`},
@@ -70,7 +73,7 @@ func TestParseConfigHelp(t *testing.T) {
 
 func TestParseConfigJoin(t *testing.T) {
 	base := config{id: "n4", httpAddr: "node.test:9004", raftAddr: "node.test:9104", join: "http://controller.test:8080",
-		partitioner: part.KindHash, partitions: 8, replicas: 3, logLevel: slog.LevelInfo}
+		partitioner: part.KindHash, partitions: 8, replicas: 3, logLevel: slog.LevelInfo, raftLog: node.RaftLogShared}
 	tests := []struct {
 		name string
 		join string

@@ -44,6 +44,7 @@ func run(ctx context.Context, cfg config) error {
 		HTTPAddr:          cfg.httpAddr,
 		RaftAddr:          cfg.raftAddr,
 		DataDir:           cfg.dataDir,
+		RaftLog:           cfg.raftLog,
 		RaftDialRewrite:   cfg.dialRewrite,
 		Controller:        cfg.join,
 		HeartbeatInterval: cfg.heartbeatInterval,
