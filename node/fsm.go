@@ -45,13 +45,15 @@ func (c FSMConfig) withDefaults() FSMConfig {
 // ordered by key, plus the table of idempotency records. It implements
 // raft.FSM and raft.ConfigurationStore. Reads (Get, Scan, Len) run
 // concurrently with each other and see the state between two applies; Apply
-// and Restore exclude them while they change the state. Values handed out are
-// shared with the tree and never modified by the FSM: callers must not modify
-// them either.
+// and Restore exclude them while they change the state. Entries handed out
+// share the tree's memory, which is immutable (a key is stored with its
+// revisions and value in one string): their values are read-only views that
+// callers must never write to. A value's capacity is its length, so
+// appending to it copies.
 type FSM struct {
 	cfg     FSMConfig
 	mu      sync.RWMutex // guards tree, dedup and scratch, and writes of applied
-	tree    *btree.BTreeG[Entry]
+	tree    *btree.BTreeG[item]
 	dedup   *dedupTable
 	scratch []byte        // Apply's buffer for hashing commands
 	applied atomic.Uint64 // changes with the state, under mu; read without it
@@ -70,16 +72,20 @@ func NewFSM(cfg FSMConfig) *FSM {
 	return &FSM{cfg: cfg, tree: newTree(), dedup: newDedupTable(cfg)}
 }
 
-func newTree() *btree.BTreeG[Entry] {
-	return btree.NewG(treeDegree, func(a, b Entry) bool { return a.Key < b.Key })
-}
-
 // Get returns the entry stored under key, as of the last apply.
 func (f *FSM) Get(key string) (Entry, bool) {
 	f.mu.RLock()
-	defer f.mu.RUnlock()
-	return f.tree.Get(Entry{Key: key})
+	it, ok := f.tree.Get(probe(key))
+	f.mu.RUnlock()
+	if !ok {
+		return Entry{}, false
+	}
+	return it.entry(), true
 }
+
+// scanPrealloc bounds the room a limited scan reserves for its answer
+// before it knows how many entries the range holds.
+const scanPrealloc = 128
 
 // Scan returns the entries whose keys are in [start, end), in byte order of
 // their keys, as of the last apply. An empty end means no upper bound; a
@@ -88,11 +94,14 @@ func (f *FSM) Scan(start, end string, limit int) []Entry {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	var out []Entry
-	f.tree.AscendGreaterOrEqual(Entry{Key: start}, func(e Entry) bool {
-		if end != "" && e.Key >= end {
+	f.tree.AscendGreaterOrEqual(probe(start), func(it item) bool {
+		if end != "" && it.key() >= end {
 			return false
 		}
-		out = append(out, e)
+		if out == nil && limit > 0 {
+			out = make([]Entry, 0, min(limit, scanPrealloc))
+		}
+		out = append(out, it.entry())
 		return limit <= 0 || len(out) < limit
 	})
 	return out

@@ -106,7 +106,7 @@ func (f *FSM) execute(index uint64, cmd *Command) Result {
 // holds reports whether compare c holds against the current state. An absent
 // key has revisions and version 0 and a nil value.
 func (f *FSM) holds(c *Compare) bool {
-	e, _ := f.tree.Get(Entry{Key: c.Key})
+	e, _ := f.get(c.Key)
 	var r int
 	switch c.Target {
 	case TargetMod:
@@ -145,26 +145,49 @@ func (f *FSM) applyOp(index uint64, op *Op) OpResult {
 	res := OpResult{Kind: op.Kind, Key: op.Key}
 	switch op.Kind {
 	case OpGet:
-		res.Entry, res.Found = f.tree.Get(Entry{Key: op.Key})
+		res.Entry, res.Found = f.get(op.Key)
 	case OpPut:
 		res.Entry, res.Found = f.put(index, op.Key, op.Value), true
 	case OpDelete:
-		res.Entry, res.Found = f.tree.Delete(Entry{Key: op.Key})
-		f.size.Add(-entrySize(res.Entry))
-		res.Entry.Value = nil
+		res.Entry, res.Found = f.delete(op.Key)
 	}
 	return res
 }
 
+// get returns the entry stored under key. The caller holds the lock.
+func (f *FSM) get(key string) (Entry, bool) {
+	it, ok := f.tree.Get(probe(key))
+	if !ok {
+		return Entry{}, false
+	}
+	return it.entry(), true
+}
+
 // put stores value under key at index and returns the entry written, without
-// its value.
+// its value. The entry's key is the caller's, so that keeping the answer
+// does not keep the stored item alive.
 func (f *FSM) put(index uint64, key string, value []byte) Entry {
-	e := Entry{Key: key, Value: value, CreateRevision: index, ModRevision: index, Version: 1}
-	if old, ok := f.tree.Get(Entry{Key: key}); ok {
+	e := Entry{Key: key, CreateRevision: index, ModRevision: index, Version: 1}
+	if old, ok := f.get(key); ok {
 		e.CreateRevision, e.Version = old.CreateRevision, old.Version+1
 	}
-	old, _ := f.tree.ReplaceOrInsert(e)
-	f.size.Add(entrySize(e) - entrySize(old))
-	e.Value = nil
+	old, replaced := f.tree.ReplaceOrInsert(newItem(key, value, e.CreateRevision, index, e.Version))
+	f.size.Add(int64(len(key) + len(value)))
+	if replaced {
+		f.size.Add(-old.size())
+	}
 	return e
+}
+
+// delete removes key and returns the entry it had, without its value, and
+// whether it existed. Like put's, the entry's key is the caller's.
+func (f *FSM) delete(key string) (Entry, bool) {
+	old, ok := f.tree.Delete(probe(key))
+	if !ok {
+		return Entry{}, false
+	}
+	f.size.Add(-old.size())
+	e := old.entry()
+	e.Key, e.Value = key, nil
+	return e, true
 }

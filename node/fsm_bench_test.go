@@ -1,7 +1,9 @@
 package node
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/hashicorp/raft"
@@ -138,4 +140,23 @@ func BenchmarkFSMSnapshotPersist(b *testing.B) {
 		}
 	}
 	reportOps(b)
+}
+
+// BenchmarkFSMRestore restores a snapshot of memoryKeys keys of 16 bytes
+// with 100-byte values, the state machine's part of a restart.
+func BenchmarkFSMRestore(b *testing.B) {
+	src := NewFSM(FSMConfig{})
+	value := make([]byte, memoryValueSize)
+	for i := range memoryKeys {
+		cmd := &Command{Success: []Op{{Kind: OpPut, Key: fmt.Sprintf("key/%012d", i), Value: value}}}
+		src.Apply(&raft.Log{Index: uint64(i + 1), Type: raft.LogCommand, Data: EncodeCommand(cmd)})
+	}
+	data := snapshotBytes(b, src)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := NewFSM(FSMConfig{}).Restore(io.NopCloser(bytes.NewReader(data))); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -2,13 +2,11 @@ package node
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
-	"math"
 
 	"github.com/google/btree"
 	"github.com/hashicorp/raft"
@@ -26,8 +24,9 @@ import (
 // kind (one byte), key, found (one byte) and entry.
 const snapshotFormat = 1
 
-// readChunk bounds the memory a snapshot read allocates ahead of the bytes
-// actually received, whatever length a corrupt stream announces.
+// readChunk is the size of the buffers through which snapshots are written
+// and read. A read allocates memory in proportion to the bytes it actually
+// received, whatever length a corrupt stream announces.
 const readChunk = 64 << 10
 
 // Snapshot captures the state in O(1) for the tree (a copy-on-write clone)
@@ -41,7 +40,7 @@ func (f *FSM) Snapshot() (raft.FSMSnapshot, error) {
 
 // fsmSnapshot is the state as of one applied index.
 type fsmSnapshot struct {
-	tree    *btree.BTreeG[Entry]
+	tree    *btree.BTreeG[item]
 	records []*dedupRecord
 	applied uint64
 }
@@ -65,8 +64,9 @@ func (s *fsmSnapshot) writeTo(w io.Writer) error {
 	buf := binary.AppendUvarint([]byte{snapshotFormat}, s.applied)
 	buf = binary.AppendUvarint(buf, uint64(s.tree.Len()))
 	_, err := bw.Write(buf)
-	s.tree.Ascend(func(e Entry) bool {
+	s.tree.Ascend(func(it item) bool {
 		if err == nil {
+			e := it.entry()
 			buf = appendEntry(buf[:0], &e)
 			_, err = bw.Write(buf)
 		}
@@ -135,128 +135,45 @@ func appendBool(dst []byte, b bool) []byte {
 // the state as it was. Waiters of WaitApplied see the restored index.
 func (f *FSM) Restore(rc io.ReadCloser) error {
 	defer rc.Close()
-	tree, dedup, applied, err := f.readSnapshot(rc)
+	st, err := f.readSnapshot(rc)
 	if err != nil {
 		return fmt.Errorf("restore snapshot: %w", err)
 	}
-	size := treeSize(tree)
 	f.mu.Lock()
-	f.tree, f.dedup = tree, dedup
-	f.size.Store(size)
-	f.applied.Store(applied)
+	f.tree, f.dedup = st.tree, st.dedup
+	f.size.Store(st.size)
+	f.applied.Store(st.applied)
 	f.mu.Unlock()
 	f.notify.broadcast()
 	return nil
 }
 
-func (f *FSM) readSnapshot(r io.Reader) (*btree.BTreeG[Entry], *dedupTable, uint64, error) {
-	s := &snapReader{r: bufio.NewReaderSize(r, readChunk), tab: crc32.MakeTable(crc32.Castagnoli)}
+// restored is the state a snapshot stream holds.
+type restored struct {
+	tree    *btree.BTreeG[item]
+	dedup   *dedupTable
+	size    int64 // Bytes of the tree
+	applied uint64
+}
+
+// readSnapshot reads and checks the whole stream before it builds the tree,
+// so a corrupt stream costs no tree.
+func (f *FSM) readSnapshot(r io.Reader) (*restored, error) {
+	s := newSnapReader(r)
 	if v := s.octet(); s.err == nil && v != snapshotFormat {
-		return nil, nil, 0, fmt.Errorf("unknown snapshot format %d", v)
+		return nil, fmt.Errorf("unknown snapshot format %d", v)
 	}
-	applied := s.uvarint()
-	tree := s.tree()
-	dedup := newDedupTable(f.cfg)
+	st := &restored{applied: s.uvarint(), dedup: newDedupTable(f.cfg)}
+	items, size := s.items()
 	for n := s.uvarint(); n > 0 && s.err == nil; n-- {
-		dedup.insert(s.record())
+		st.dedup.insert(s.record())
 	}
 	s.trailer()
 	if s.err != nil {
-		return nil, nil, 0, s.err
+		return nil, s.err
 	}
-	return tree, dedup, applied, nil
-}
-
-// snapReader reads a snapshot stream, keeping the CRC-32C of what it read.
-// Its error is sticky: after the first failure reads return zero values.
-type snapReader struct {
-	r   *bufio.Reader
-	tab *crc32.Table
-	crc uint32
-	one [1]byte
-	err error
-}
-
-func (s *snapReader) fail(err error) {
-	if s.err == nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
-		s.err = err
-	}
-}
-
-// ReadByte reads one byte; it lets binary.ReadUvarint read from s.
-func (s *snapReader) ReadByte() (byte, error) {
-	b, err := s.r.ReadByte()
-	if err != nil {
-		return 0, err
-	}
-	s.one[0] = b
-	s.crc = crc32.Update(s.crc, s.tab, s.one[:])
-	return b, nil
-}
-
-func (s *snapReader) octet() byte {
-	if s.err != nil {
-		return 0
-	}
-	b, err := s.ReadByte()
-	s.fail(err)
-	return b
-}
-
-func (s *snapReader) bool() bool {
-	switch s.octet() {
-	case 0:
-		return false
-	case 1:
-		return true
-	}
-	s.fail(errors.New("corrupt snapshot: bad boolean"))
-	return false
-}
-
-func (s *snapReader) uvarint() uint64 {
-	if s.err != nil {
-		return 0
-	}
-	v, err := binary.ReadUvarint(s)
-	s.fail(err)
-	return v
-}
-
-// bytes reads a length-prefixed byte string, nil when empty.
-func (s *snapReader) bytes() []byte {
-	n := s.uvarint()
-	if s.err != nil || n == 0 {
-		return nil
-	}
-	b, err := readN(s.r, n)
-	if err != nil {
-		s.fail(err)
-		return nil
-	}
-	s.crc = crc32.Update(s.crc, s.tab, b)
-	return b
-}
-
-// readN reads exactly n bytes, allocating at most readChunk bytes beyond
-// those received.
-func readN(r io.Reader, n uint64) ([]byte, error) {
-	if n <= readChunk {
-		b := make([]byte, n)
-		_, err := io.ReadFull(r, b)
-		return b, err
-	}
-	if n > math.MaxInt64 {
-		return nil, errors.New("corrupt snapshot: absurd length")
-	}
-	var buf bytes.Buffer
-	if _, err := io.CopyN(&buf, r, int64(n)); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	st.tree, st.size = treeOf(items), size
+	return st, nil
 }
 
 func (s *snapReader) entry() Entry {
@@ -267,22 +184,6 @@ func (s *snapReader) entry() Entry {
 		ModRevision:    s.uvarint(),
 		Version:        s.uvarint(),
 	}
-}
-
-// tree reads the entries, which must have non-empty keys in strictly
-// increasing order.
-func (s *snapReader) tree() *btree.BTreeG[Entry] {
-	t := newTree()
-	prev := ""
-	for n := s.uvarint(); n > 0 && s.err == nil; n-- {
-		e := s.entry()
-		if s.err == nil && (e.Key <= prev) {
-			s.fail(fmt.Errorf("corrupt snapshot: key %q out of order", e.Key))
-		}
-		t.ReplaceOrInsert(e)
-		prev = e.Key
-	}
-	return t
 }
 
 func (s *snapReader) record() *dedupRecord {
@@ -302,22 +203,153 @@ func (s *snapReader) record() *dedupRecord {
 	return r
 }
 
+// snapReader reads a snapshot stream through its own buffer and keeps the
+// CRC-32C of the bytes it consumed, updated in bulk as the buffer moves on
+// rather than field by field. Its error is sticky: after the first failure
+// reads return zero values.
+type snapReader struct {
+	src   io.Reader
+	buf   []byte // buf[r:w] is received and not yet consumed
+	r, w  int
+	eof   bool // src has no more bytes
+	empty int  // reads in a row that returned nothing
+	tab   *crc32.Table
+	crc   uint32 // of the bytes consumed before buf[0]
+	err   error
+}
+
+func newSnapReader(src io.Reader) *snapReader {
+	return &snapReader{src: src, buf: make([]byte, readChunk), tab: crc32.MakeTable(crc32.Castagnoli)}
+}
+
+func (s *snapReader) fail(err error) {
+	if s.err == nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		s.err = err
+	}
+}
+
+// fill tries to have n unconsumed bytes in the buffer (n <= len(buf)) and
+// reports whether it has them; it fails the reader on a read error only.
+func (s *snapReader) fill(n int) bool {
+	if s.w-s.r >= n {
+		return true
+	}
+	s.crc = crc32.Update(s.crc, s.tab, s.buf[:s.r])
+	s.w, s.r = copy(s.buf, s.buf[s.r:s.w]), 0
+	for s.w < n && !s.eof && s.err == nil {
+		s.read()
+	}
+	return s.w >= n
+}
+
+// maxEmptyReads is how many reads in a row may return no bytes and no
+// error before the reader gives up on its source, as bufio.Reader does.
+const maxEmptyReads = 100
+
+// read appends to the buffer what one Read of the source returns.
+func (s *snapReader) read() {
+	m, err := s.src.Read(s.buf[s.w:])
+	s.w += m
+	switch {
+	case err == io.EOF:
+		s.eof = true
+	case err != nil:
+		s.fail(err)
+	case m > 0:
+		s.empty = 0
+	default:
+		if s.empty++; s.empty == maxEmptyReads {
+			s.fail(io.ErrNoProgress)
+		}
+	}
+}
+
+// need is fill that fails the reader when the stream ends first.
+func (s *snapReader) need(n int) bool {
+	if s.err != nil {
+		return false
+	}
+	if !s.fill(n) {
+		s.fail(io.ErrUnexpectedEOF)
+	}
+	return s.err == nil
+}
+
+func (s *snapReader) octet() byte {
+	if !s.need(1) {
+		return 0
+	}
+	s.r++
+	return s.buf[s.r-1]
+}
+
+func (s *snapReader) bool() bool {
+	switch s.octet() {
+	case 0:
+		return false
+	case 1:
+		return true
+	}
+	s.fail(errors.New("corrupt snapshot: bad boolean"))
+	return false
+}
+
+func (s *snapReader) uvarint() uint64 {
+	if s.err != nil {
+		return 0
+	}
+	s.fill(binary.MaxVarintLen64) // fewer at the end of the stream
+	v, n := binary.Uvarint(s.buf[s.r:s.w])
+	switch {
+	case n < 0:
+		s.fail(errors.New("corrupt snapshot: varint overflows 64 bits"))
+	case n == 0:
+		s.fail(io.ErrUnexpectedEOF)
+	}
+	if n <= 0 {
+		return 0
+	}
+	s.r += n
+	return v
+}
+
+// bytes reads a length-prefixed byte string, nil when empty. Whatever length
+// a corrupt stream announces, it allocates in proportion to the bytes
+// actually received.
+func (s *snapReader) bytes() []byte {
+	n := s.uvarint()
+	if n <= uint64(len(s.buf)) && !s.need(int(n)) {
+		return nil
+	}
+	var b []byte
+	for n > 0 && s.need(1) {
+		chunk := s.buf[s.r:min(uint64(s.w), uint64(s.r)+n)]
+		b = append(b, chunk...)
+		s.r += len(chunk)
+		n -= uint64(len(chunk))
+	}
+	if s.err != nil {
+		return nil
+	}
+	return b
+}
+
 // trailer checks the CRC-32C that ends the stream and that nothing follows.
 func (s *snapReader) trailer() {
-	if s.err != nil {
+	if !s.need(4) {
 		return
 	}
-	want := s.crc
-	var got [4]byte
-	if _, err := io.ReadFull(s.r, got[:]); err != nil {
-		s.fail(err)
-		return
-	}
-	if binary.BigEndian.Uint32(got[:]) != want {
+	want := crc32.Update(s.crc, s.tab, s.buf[:s.r])
+	got := binary.BigEndian.Uint32(s.buf[s.r:])
+	s.r += 4
+	if got != want {
 		s.fail(errors.New("corrupt snapshot: checksum mismatch"))
 		return
 	}
-	if _, err := s.r.ReadByte(); err != io.EOF {
+	if s.fill(1) {
 		s.fail(errors.New("corrupt snapshot: trailing bytes"))
 	}
 }

@@ -7,8 +7,10 @@ import (
 	"hash/crc32"
 	"io"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/require"
 )
@@ -33,7 +35,7 @@ func (s *memSink) Write(p []byte) (int, error) {
 }
 
 // snapshotBytes snapshots f and returns the persisted stream.
-func snapshotBytes(t *testing.T, f *FSM) []byte {
+func snapshotBytes(t testing.TB, f *FSM) []byte {
 	t.Helper()
 	snap, err := f.Snapshot()
 	require.NoError(t, err)
@@ -230,4 +232,42 @@ func FuzzRestore(f *testing.F) {
 		require.NoError(t, again.Restore(persist(t, fsm)))
 		require.Equal(t, stateOf(fsm), stateOf(again))
 	})
+}
+
+// TestFSMRestoreReadShapes restores a snapshot whose entries straddle the
+// reader's buffer in every way, through readers that hand the bytes over
+// in pieces of various sizes.
+func TestFSMRestoreReadShapes(t *testing.T) {
+	src := NewFSM(FSMConfig{})
+	next := populate(t, src)
+	for i := range 3000 {
+		applyAt(t, src, next+uint64(i), putCmd("k"+strconv.Itoa(i*7919%3000), strings.Repeat("v", i%257)))
+	}
+	data := snapshotBytes(t, src)
+	shapes := map[string]func(io.Reader) io.Reader{
+		"whole":             func(r io.Reader) io.Reader { return r },
+		"one byte per read": iotest.OneByteReader,
+		"half reads":        iotest.HalfReader,
+		"EOF with the data": iotest.DataErrReader,
+	}
+	for name, shape := range shapes {
+		t.Run(name, func(t *testing.T) {
+			dst := NewFSM(FSMConfig{})
+			require.NoError(t, dst.Restore(io.NopCloser(shape(bytes.NewReader(data)))))
+			require.Equal(t, stateOf(src), stateOf(dst))
+			require.Equal(t, src.Bytes(), dst.Bytes())
+		})
+	}
+}
+
+func TestFSMRestoreReadError(t *testing.T) {
+	src := NewFSM(FSMConfig{})
+	populate(t, src)
+	data := snapshotBytes(t, src)
+	failing := io.MultiReader(bytes.NewReader(data[:len(data)/2]), iotest.ErrReader(errors.New("disk gone")))
+	f := NewFSM(FSMConfig{})
+	applyAt(t, f, 1, putCmd("k", "v"))
+	before := stateOf(f)
+	require.ErrorContains(t, f.Restore(io.NopCloser(failing)), "disk gone")
+	require.Equal(t, before, stateOf(f))
 }
