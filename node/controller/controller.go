@@ -85,6 +85,10 @@ func (c *Controller) startRaft() error {
 		Partition: controllerGroup, NodeID: c.cfg.ID, Dir: dir, Raft: c.cfg.Raft, Logger: c.logger,
 		Transport: raft.NewNetworkTransportWithConfig(&raft.NetworkTransportConfig{
 			Stream: layer, MaxPool: 3, Timeout: 10 * time.Second,
+			// No pipelining: in hashicorp/raft v1.7.3 a follower's failed answer can
+			// leave a pipeline's sender and decoder blocked on each other for good,
+			// starving that follower and hanging Shutdown.
+			MaxRPCsInFlight: 1,
 		}),
 	})
 	if err != nil {
