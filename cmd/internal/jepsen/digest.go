@@ -42,8 +42,9 @@ const convergePoll = 10 * time.Millisecond
 // CheckConverged checks that every running replica of partition pid in c
 // holds the same entries. It confirms the leader's state with a read
 // barrier, waits until every replica has applied the leader's applied index,
-// then compares their digests. It fails when the digests differ, or when ctx
-// ends before the replicas catch up.
+// then compares their digests once every replica is seen at one applied
+// index (a write whose caller gave up may still apply meanwhile). It fails
+// when the digests differ, or when ctx ends before the replicas settle.
 func CheckConverged(ctx context.Context, c *kv.LocalCluster, pid uint64) error {
 	target, err := leaderApplied(ctx, c, pid)
 	if err != nil {
@@ -53,16 +54,43 @@ func CheckConverged(ctx context.Context, c *kv.LocalCluster, pid uint64) error {
 	if err != nil {
 		return err
 	}
-	digests := map[string]string{}
-	distinct := map[string]bool{}
-	for id, rep := range reps {
-		digests[id] = ReplicaDigest(rep)
-		distinct[digests[id]] = true
+	var digests map[string]string
+	var at uint64
+	err = pollCtx(ctx, fmt.Sprintf("partition %d's replicas to settle at one applied index", pid), func() bool {
+		digests, at = map[string]string{}, 0
+		for id, rep := range reps {
+			d, index, ok := digestAt(rep)
+			if !ok || (at != 0 && index != at) {
+				return false
+			}
+			digests[id], at = d, index
+		}
+		return true
+	})
+	if err != nil {
+		return err
 	}
-	if len(distinct) > 1 {
-		return fmt.Errorf("partition %d: replicas diverge at applied index %d: digests %v", pid, target, digests)
+	if distinct(digests) > 1 {
+		return fmt.Errorf("partition %d: replicas diverge at applied index %d: digests %v", pid, at, digests)
 	}
 	return nil
+}
+
+// digestAt returns rep's digest and the applied index it was taken at; ok
+// is false when an entry applied while it was taken.
+func digestAt(rep *node.Replica) (digest string, index uint64, ok bool) {
+	before := rep.FSM().AppliedIndex()
+	digest = ReplicaDigest(rep)
+	return digest, before, rep.FSM().AppliedIndex() == before
+}
+
+// distinct counts the different values of m.
+func distinct(m map[string]string) int {
+	seen := map[string]bool{}
+	for _, v := range m {
+		seen[v] = true
+	}
+	return len(seen)
 }
 
 // leaderApplied runs a read barrier on pid's leader, retrying until one

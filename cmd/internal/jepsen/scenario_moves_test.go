@@ -3,15 +3,12 @@ package jepsen_test
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 	"github.com/treekv/kv"
 	"github.com/treekv/kv/cmd/internal/jepsen"
-	"github.com/treekv/kv/node"
 )
 
 // Membership changes under a register and an insert load on a
@@ -121,7 +118,7 @@ func drain(t *testing.T, c *kv.LocalCluster, h *jepsen.History, id string) error
 
 // requireConverged waits until the placement is settled and every running
 // node of c hosts exactly the replicas the map places on it (a replica
-// moved away is deleted), then checks with sameEntries that the replicas
+// moved away is deleted), then checks with jepsen.CheckConverged that the replicas
 // of every partition hold the same entries.
 func requireConverged(t *testing.T, c *kv.LocalCluster, view viewer) {
 	t.Helper()
@@ -135,9 +132,8 @@ func requireConverged(t *testing.T, c *kv.LocalCluster, view viewer) {
 	ctx, cancel := context.WithTimeout(context.Background(), checkTimeout)
 	defer cancel()
 	for _, p := range v.Map.Partitions {
-		applied, err := sameEntries(ctx, c, p.ID, p.Replicas)
-		require.NoError(t, err)
-		t.Logf("partition %d converged on %v at applied index %d", p.ID, p.Replicas, applied)
+		require.NoError(t, jepsen.CheckConverged(ctx, c, p.ID))
+		t.Logf("partition %d converged on %v", p.ID, p.Replicas)
 	}
 }
 
@@ -164,98 +160,4 @@ func hostsPlacement(c *kv.LocalCluster, v kv.ClusterView) (bool, string) {
 		}
 	}
 	return true, ""
-}
-
-// sameEntries waits until the replicas of partition pid on nodes are all
-// seen at one applied index, and checks that there they hold the same
-// entries; it returns that index. Unlike jepsen.CheckConverged it
-// compares replicas only at the same applied index, so a write that still
-// applies after its caller gave up (when a load is stopped mid-operation)
-// cannot pass for a divergence.
-func sameEntries(ctx context.Context, c *kv.LocalCluster, pid uint64, nodes []string) (uint64, error) {
-	var states map[string]replicaState
-	err := pollUntil(ctx, func() bool {
-		states = map[string]replicaState{}
-		for _, id := range nodes {
-			st, ok := readReplica(c, id, pid)
-			if !ok {
-				return false
-			}
-			states[id] = st
-		}
-		return oneIndex(states)
-	})
-	if err != nil {
-		return 0, fmt.Errorf("partition %d: replicas never seen at one applied index: %s", pid, describeStates(states))
-	}
-	applied := states[nodes[0]].applied
-	if diff := diffEntries(states, nodes[0]); diff != "" {
-		return applied, fmt.Errorf("partition %d: replicas diverge at applied index %d: %s", pid, applied, diff)
-	}
-	return applied, nil
-}
-
-// replicaState is a replica's entries as of its applied index.
-type replicaState struct {
-	applied uint64
-	entries []node.Entry
-}
-
-// readReplica reads the entries of node id's replica of pid, and reports
-// whether no write applied while it read them.
-func readReplica(c *kv.LocalCluster, id string, pid uint64) (replicaState, bool) {
-	i, err := nodeIndex(c, id)
-	if err != nil {
-		return replicaState{}, false
-	}
-	rep, ok := c.Node(i).Replica(pid)
-	if !ok {
-		return replicaState{}, false
-	}
-	before := rep.FSM().AppliedIndex()
-	entries := rep.FSM().Scan("", "", 0)
-	return replicaState{applied: before, entries: entries}, rep.FSM().AppliedIndex() == before
-}
-
-func oneIndex(states map[string]replicaState) bool {
-	indexes := map[uint64]bool{}
-	for _, st := range states {
-		indexes[st.applied] = true
-	}
-	return len(indexes) == 1
-}
-
-func describeStates(states map[string]replicaState) string {
-	var parts []string
-	for id, st := range states {
-		parts = append(parts, fmt.Sprintf("%s at %d", id, st.applied))
-	}
-	slices.Sort(parts)
-	return strings.Join(parts, ", ")
-}
-
-// diffEntries names the entries in which each replica differs from the
-// one on node base, or returns "" when none does.
-func diffEntries(states map[string]replicaState, base string) string {
-	want := map[string]node.Entry{}
-	for _, e := range states[base].entries {
-		want[e.Key] = e
-	}
-	var diffs []string
-	for id, st := range states {
-		got := map[string]node.Entry{}
-		for _, e := range st.entries {
-			got[e.Key] = e
-			if w, ok := want[e.Key]; !ok || !reflect.DeepEqual(w, e) {
-				diffs = append(diffs, fmt.Sprintf("%s has %+v, %s has %+v", id, e, base, w))
-			}
-		}
-		for k, w := range want {
-			if _, ok := got[k]; !ok {
-				diffs = append(diffs, fmt.Sprintf("%s lacks %+v of %s", id, w, base))
-			}
-		}
-	}
-	slices.Sort(diffs)
-	return strings.Join(diffs, "; ")
 }
