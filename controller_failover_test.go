@@ -59,7 +59,13 @@ func TestControllerLeaderFailover(t *testing.T) {
 	c := startCluster(t, kv.ClusterConfig{JoinController: controllerURLs(group), HeartbeatInterval: 100 * time.Millisecond})
 	old := leaderOfGroup(group)
 	require.NotNil(t, old)
-	waitFor(t, "a settled placement", func() (bool, string) { return settled(clusterView(t, old), 3) })
+	waitFor(t, "a settled placement", func() (bool, string) {
+		v, err := tryView(old)
+		if err != nil {
+			return false, err.Error()
+		}
+		return settled(v, 3)
+	})
 	before := clusterView(t, old).Map
 	client := newPatientClient(t, c.Endpoints())
 	acked := writeAcked(t, client, "ctl-failover", 20)
@@ -76,7 +82,10 @@ func TestControllerLeaderFailover(t *testing.T) {
 	require.NoError(t, err)
 	id := fmt.Sprintf("n%d", i+1)
 	waitFor(t, "replicas flowing onto "+id+" under the new leader", func() (bool, string) {
-		v := clusterView(t, next)
+		v, err := tryView(next) // the group may elect again meanwhile
+		if err != nil {
+			return false, err.Error()
+		}
 		n := nodeView(v, id)
 		ok, state := settled(v, 3)
 		return ok && n.Replicas >= 5, fmt.Sprintf("%s: %d replicas; %s", id, n.Replicas, state)

@@ -35,11 +35,17 @@ func startControlled(t *testing.T, cfg kv.ClusterConfig) *kv.LocalCluster {
 
 func clusterView(t *testing.T, ctl *kv.Cluster) kv.ClusterView {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	v, err := ctl.View(ctx)
+	v, err := tryView(ctl)
 	require.NoError(t, err)
 	return v
+}
+
+// tryView returns ctl's view, or the error of a controller group that is
+// electing a leader, for a poll to try again.
+func tryView(ctl *kv.Cluster) (kv.ClusterView, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return ctl.View(ctx)
 }
 
 // settled reports whether every partition has its replicas on distinct up
