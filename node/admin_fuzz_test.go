@@ -1,18 +1,16 @@
 package node
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
+	"github.com/treekv/kv/node/internal/apitest"
 	"github.com/treekv/kv/node/part"
 )
 
@@ -32,21 +30,6 @@ var adminFuzzRoutes = []adminRoute{
 	{http.MethodGet, "/v1/admin/replicas/%s/members", nil},
 	{http.MethodPost, "/v1/admin/replicas/%s/members", func() any { return &MemberChange{} }},
 	{http.MethodPost, "/v1/admin/replicas/%s/transfer-leader", func() any { return &TransferRequest{} }},
-}
-
-// strictJSON decodes data into v as the admin API should accept it: valid
-// UTF-8 holding one JSON value, no unknown fields, nothing after it.
-func strictJSON(data []byte, v any) bool {
-	if !utf8.Valid(data) {
-		return false
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if dec.Decode(v) != nil {
-		return false
-	}
-	_, err := dec.Token()
-	return err == io.EOF
 }
 
 // adminState is what the admin API may change on a node: its map and its
@@ -124,14 +107,14 @@ func FuzzNodeAdminAPI(f *testing.F) {
 		if strings.Contains(path, "%s") {
 			path = fmt.Sprintf(path, id)
 		}
-		r := wireRequest(rt.method, path, http.Header{}, body)
+		r := apitest.WireRequest(rt.method, path, http.Header{}, body)
 		if r == nil {
 			return
 		}
 		defer base.restore(t, n)
 		before := adminStateOf(n)
 		rec := serveRecorded(h, r)
-		requireAPIAnswer(t, rec)
+		apitest.RequireAnswer(t, rec, nodeStatuses)
 		if rec.Code/100 != 2 {
 			require.True(t, before.same(adminStateOf(n)), "%s %s answered %d yet changed the node", rt.method, path, rec.Code)
 		}
@@ -157,7 +140,7 @@ func wellFormedAdmin(rt adminRoute, id string, body []byte, base adminState) boo
 		return true
 	}
 	v := rt.body()
-	if !strictJSON(body, v) {
+	if !apitest.StrictJSON(body, v) {
 		return false
 	}
 	if mc, ok := v.(*MemberChange); ok {

@@ -1,10 +1,6 @@
 package node
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/treekv/kv/node/internal/apitest"
 	"github.com/treekv/kv/node/part"
 )
 
@@ -59,44 +56,15 @@ func containsID(ids []uint64, id uint64) bool {
 	return false
 }
 
-// wireRequest parses a request as a server would read it off the wire, or
-// returns nil when the server would refuse it before any handler runs.
-func wireRequest(method, target string, header http.Header, body []byte) *http.Request {
-	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "%s %s HTTP/1.1\r\nHost: treekv\r\nContent-Length: %d\r\n", method, target, len(body))
-	if header.Write(&buf) != nil {
-		return nil
-	}
-	buf.WriteString("\r\n")
-	buf.Write(body)
-	r, err := http.ReadRequest(bufio.NewReader(&buf))
-	if err != nil || r.Method == http.MethodConnect {
-		return nil
-	}
-	return r
-}
+// nodeStatuses gives the one status the node answers an error code with
+// when no deadline passed.
+func nodeStatuses(code string) []int { return []int{statusOf(code, nil)} }
 
 // serveRecorded runs one request through h and returns the recorded answer.
 func serveRecorded(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
 	return rec
-}
-
-// requireAPIAnswer checks the API's answer contract: a 2xx or 3xx, or an
-// error whose body is the JSON error with the code of its status; never a
-// 500.
-func requireAPIAnswer(t *testing.T, rec *httptest.ResponseRecorder) {
-	t.Helper()
-	require.NotEqual(t, http.StatusInternalServerError, rec.Code, "%s", rec.Body)
-	if rec.Code < 400 {
-		return
-	}
-	require.Equal(t, "application/json", rec.Header().Get("Content-Type"), "%d %s", rec.Code, rec.Body)
-	var eb ErrorBody
-	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &eb), "%d %s", rec.Code, rec.Body)
-	require.NotEmpty(t, eb.Error.Message, "%s", rec.Body)
-	require.Equal(t, rec.Code, statusOf(eb.Error.Code, nil), "status of code %q", eb.Error.Code)
 }
 
 // storedData lists every entry of every replica on n, for comparing the
@@ -137,17 +105,17 @@ func FuzzNodeDataAPI(f *testing.F) {
 		if !dataTarget(target) {
 			return
 		}
-		r := wireRequest(method, target, http.Header{HeaderIdempotencyKey: {idem}}, body)
+		r := apitest.WireRequest(method, target, http.Header{HeaderIdempotencyKey: {idem}}, body)
 		if r == nil {
 			return
 		}
 		before := storedData(n)
 		rec := serveRecorded(h, r)
-		requireAPIAnswer(t, rec)
+		apitest.RequireAnswer(t, rec, nodeStatuses)
 		if rec.Code/100 != 2 {
 			require.Equal(t, before, storedData(n), "%s %s answered %d yet changed the data", method, target, rec.Code)
 		}
-		if r.Method == http.MethodPost && r.URL.Path == "/v1/txn" && !strictJSON(body, &TxnRequest{}) {
+		if r.Method == http.MethodPost && r.URL.Path == "/v1/txn" && !apitest.StrictJSON(body, &TxnRequest{}) {
 			require.Equal(t, 4, rec.Code/100, "malformed transaction %q answered %d %s", body, rec.Code, rec.Body)
 		}
 		if r.Method == http.MethodPut && rec.Code == http.StatusOK && strings.HasPrefix(r.URL.EscapedPath(), kvPrefix) {

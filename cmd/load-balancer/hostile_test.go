@@ -1,22 +1,17 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
-	"testing/synctest"
-	"time"
 
 	"github.com/stretchr/testify/require"
 	"github.com/treekv/kv"
-	"github.com/treekv/kv/cmd/internal/cli"
+	"github.com/treekv/kv/cmd/internal/clitest"
 	"github.com/treekv/kv/node"
 )
 
@@ -59,27 +54,15 @@ func startHostileBalancer(t *testing.T) (*recordingBackend, *kv.Balancer, string
 	backend := newRecordingBackend(t)
 	bal, err := kv.NewBalancer(kv.BalancerConfig{Backends: []string{backend.srv.URL}, MaxBodySize: hostileMaxBody})
 	require.NoError(t, err)
-	srv := httptest.NewUnstartedServer(bal)
-	srv.Config = cli.NewServer(bal, slog.New(slog.DiscardHandler))
-	srv.Start()
-	t.Cleanup(func() {
-		srv.Close()
-		bal.Close()
-	})
-	return backend, bal, srv.URL
+	t.Cleanup(bal.Close)
+	return backend, bal, clitest.ServeTCP(t, bal)
 }
 
 // sendRaw sends method url as is (the path neither cleaned nor re-encoded,
 // no redirect followed) and returns the status and body.
 func sendRaw(t *testing.T, method, url string, body []byte) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, url, bytes.NewReader(body))
-	require.NoError(t, err)
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
+	resp, data := clitest.SendRaw(t, method, url, body, nil)
 	return resp.StatusCode, data
 }
 
@@ -133,83 +116,5 @@ func TestHostileBalancerKeysForwardedVerbatim(t *testing.T) {
 // connections, so the timeout passes in fake time.
 func TestHostileBalancerStalledHeaders(t *testing.T) {
 	_, bal, _ := startHostileBalancer(t)
-	synctest.Test(t, func(t *testing.T) {
-		srv := cli.NewServer(bal, slog.New(slog.DiscardHandler))
-		ln := newPipeListener()
-		go func() { _ = srv.Serve(ln) }()
-		defer srv.Close()
-		start := time.Now()
-		stalled := make([]net.Conn, 8)
-		for i := range stalled {
-			stalled[i] = ln.dial()
-			_, err := io.WriteString(stalled[i], "PUT /v1/kv/a HTTP/1.1\r\nHost: treekv\r\nContent-Length: 3\r\n")
-			require.NoError(t, err)
-		}
-		requireHealthy(t, ln.dial())
-		for _, conn := range stalled {
-			_, err := io.ReadAll(conn) // until the server closes it
-			require.NoError(t, err)
-			require.NoError(t, conn.Close())
-		}
-		waited := time.Since(start)
-		require.GreaterOrEqual(t, waited, srv.ReadHeaderTimeout)
-		require.Less(t, waited, srv.ReadHeaderTimeout+time.Second, "the stalled connections were closed late")
-	})
+	clitest.RequireStalledHeaders(t, bal, "PUT /v1/kv/a HTTP/1.1\r\nHost: treekv\r\nContent-Length: 3\r\n", "/healthz", `"status":"ok"`)
 }
-
-// requireHealthy asks for /healthz on conn and checks the answer.
-func requireHealthy(t *testing.T, conn net.Conn) {
-	t.Helper()
-	defer conn.Close()
-	_, err := io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: treekv\r\nConnection: close\r\n\r\n")
-	require.NoError(t, err)
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	_, err = io.Copy(io.Discard, resp.Body)
-	require.NoError(t, err)
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-}
-
-// pipeListener is a net.Listener of in-memory connections (net.Pipe), which
-// a synctest bubble can wait on.
-type pipeListener struct {
-	conns  chan net.Conn
-	closed chan struct{}
-	once   sync.Once
-}
-
-func newPipeListener() *pipeListener {
-	return &pipeListener{conns: make(chan net.Conn), closed: make(chan struct{})}
-}
-
-// dial connects a new client to the listener.
-func (l *pipeListener) dial() net.Conn {
-	client, server := net.Pipe()
-	l.conns <- server
-	return client
-}
-
-// Accept returns the next connection dialed, or net.ErrClosed.
-func (l *pipeListener) Accept() (net.Conn, error) {
-	select {
-	case c := <-l.conns:
-		return c, nil
-	case <-l.closed:
-		return nil, net.ErrClosed
-	}
-}
-
-// Close stops Accept.
-func (l *pipeListener) Close() error {
-	l.once.Do(func() { close(l.closed) })
-	return nil
-}
-
-// Addr names the listener.
-func (l *pipeListener) Addr() net.Addr { return pipeAddr{} }
-
-type pipeAddr struct{}
-
-func (pipeAddr) Network() string { return "pipe" }
-func (pipeAddr) String() string  { return "pipe" }

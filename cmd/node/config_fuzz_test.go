@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"maps"
 	"slices"
 	"strings"
@@ -9,37 +8,22 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"github.com/treekv/kv/cmd/internal/cli"
+	"github.com/treekv/kv/cmd/internal/clitest"
 )
-
-// fuzzArgs splits a fuzzed command line into arguments, one per line.
-func fuzzArgs(line string) []string {
-	if line == "" {
-		return nil
-	}
-	return strings.Split(line, "\n")
-}
 
 // FuzzParseConfig parses arbitrary command lines. It never panics; a
 // refusal is explained on stderr; an accepted configuration names the node
 // and both its addresses, and a -join URL that reads back as itself.
 func FuzzParseConfig(f *testing.F) {
-	for _, seed := range []string{
+	seeds := []string{
 		"-id\nn1\n-peers\nn1=127.0.0.1:9001@127.0.0.1:9101,n2=127.0.0.1:9002@127.0.0.1:9102",
 		"-id\nn1\n-join\nhttp://127.0.0.1:8080\n-http\n127.0.0.1:9001\n-raft\n127.0.0.1:9101",
 		"-id\nn1\n-join\n127.0.0.1:8080\n-http\n0.0.0.0:9001\n-raft\n127.0.0.1:9101",
 		"-id\nn1\n-join\nhttp://h:1\n-peers\nn1=a:1@b:2", "-id\nn3\n-peers\nn1=a:1@b:2", "-id\nn1\n-http\na:1",
 		"-id\nn1\n-http\na:1\n-raft\nb:2\n-raft-dial-rewrite\nb:2=c:3,b:2=d:4", "-id\nn1\n-partitioner\nrange\n-split-keys\nm,g",
 		"", "-h", "extra",
-	} {
-		f.Add(seed)
 	}
-	f.Fuzz(func(t *testing.T, line string) {
-		var stderr bytes.Buffer
-		cfg, err := parseConfig(fuzzArgs(line), &stderr)
-		if err != nil {
-			require.NotEmpty(t, stderr.String(), "a refusal says why")
-			return
-		}
+	clitest.FuzzFlags(f, parseConfig, seeds, func(t *testing.T, _ []string, cfg config) {
 		require.NotEmpty(t, cfg.id)
 		require.NotEmpty(t, cfg.httpAddr)
 		require.NotEmpty(t, cfg.raftAddr)

@@ -1,10 +1,7 @@
 package balancer
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/treekv/kv/node"
 	"github.com/treekv/kv/node/controller"
+	"github.com/treekv/kv/node/internal/apitest"
 	"github.com/treekv/kv/node/part"
 )
 
@@ -51,24 +49,6 @@ func (n *recordingNode) last() (int, string, []byte) {
 
 // fuzzMaxBody keeps oversized bodies cheap to generate.
 const fuzzMaxBody = 1 << 10
-
-// rawRequest parses a request as a server would read it off the wire, or
-// returns nil when the server would refuse it before any handler runs, or
-// when it has the asterisk form, which ServeMux answers 400 itself.
-func rawRequest(method, target string, header http.Header, body []byte) *http.Request {
-	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "%s %s HTTP/1.1\r\nHost: treekv\r\nContent-Length: %d\r\n", method, target, len(body))
-	if header.Write(&buf) != nil {
-		return nil
-	}
-	buf.WriteString("\r\n")
-	buf.Write(body)
-	r, err := http.ReadRequest(bufio.NewReader(&buf))
-	if err != nil || r.Method == http.MethodConnect || r.RequestURI == "*" {
-		return nil
-	}
-	return r
-}
 
 // backendSet names the backends by ID and URL, to compare the pool before
 // and after a request.
@@ -111,7 +91,7 @@ func FuzzBalancerHandler(f *testing.F) {
 	require.NoError(f, err)
 	f.Cleanup(bal.Close)
 	f.Fuzz(func(t *testing.T, method, target string, body []byte, header string) {
-		r := rawRequest(method, target, http.Header{HeaderRequestID: {header}, node.HeaderIdempotencyKey: {header}}, body)
+		r := apitest.WireRequest(method, target, http.Header{HeaderRequestID: {header}, node.HeaderIdempotencyKey: {header}}, body)
 		if r == nil {
 			return
 		}
@@ -119,7 +99,7 @@ func FuzzBalancerHandler(f *testing.F) {
 		before, backends := rec.hitCount(), backendSet(bal)
 		w := httptest.NewRecorder()
 		bal.ServeHTTP(w, r)
-		requireAPIAnswer(t, w)
+		apitest.RequireAnswer(t, w, apitest.DesignStatuses)
 		hits, path, got := rec.last()
 		if w.Code/100 != 2 {
 			require.Equal(t, before, hits, "%s %s answered %d yet reached the node", method, target, w.Code)
@@ -136,28 +116,6 @@ func FuzzBalancerHandler(f *testing.F) {
 func (n *recordingNode) hitCount() int {
 	hits, _, _ := n.last()
 	return hits
-}
-
-// requireAPIAnswer checks the API's answer contract: a 2xx or 3xx, or an
-// error whose body is the JSON error with the status of its code; never a
-// 500.
-func requireAPIAnswer(t *testing.T, w *httptest.ResponseRecorder) {
-	t.Helper()
-	require.NotEqual(t, http.StatusInternalServerError, w.Code, "%s", w.Body)
-	if w.Code < 400 {
-		return
-	}
-	require.Equal(t, "application/json", w.Header().Get("Content-Type"), "%d %s", w.Code, w.Body)
-	var eb node.ErrorBody
-	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &eb), "%d %s", w.Code, w.Body)
-	require.NotEmpty(t, eb.Error.Message, "%s", w.Body)
-	require.Contains(t, codeStatuses[eb.Error.Code], w.Code, "status of code %q", eb.Error.Code)
-}
-
-// codeStatuses are the statuses design.md gives each error code.
-var codeStatuses = map[string][]int{
-	node.CodeBadRequest: {400}, node.CodeUnauthorized: {401}, node.CodeNotFound: {404}, node.CodeConflict: {409},
-	node.CodeTooLarge: {413}, node.CodeUnavailable: {503}, node.CodeIndeterminate: {503, 504}, node.CodeInternal: {500},
 }
 
 // balancerFuzzSeeds are valid requests and near misses of every route.

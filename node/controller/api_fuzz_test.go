@@ -1,21 +1,19 @@
 package controller
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 	"github.com/treekv/kv/node"
+	"github.com/treekv/kv/node/internal/apitest"
 )
 
 // apiRoute is one endpoint of the controller API that reads input: its
@@ -62,32 +60,6 @@ var apiFuzzRoutes = []apiRoute{
 // well formed: the fuzz target sends it only malformed.
 const controllersRoute = 6
 
-// strictJSON decodes data into v as the API should accept it: valid UTF-8
-// holding one JSON value, no unknown fields, nothing after it.
-func strictJSON(data []byte, v any) bool {
-	if !utf8.Valid(data) {
-		return false
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if dec.Decode(v) != nil {
-		return false
-	}
-	_, err := dec.Token()
-	return err == io.EOF
-}
-
-// rawRequest parses a request as a server would read it off the wire, or
-// returns nil when the server would refuse it before any handler runs.
-func rawRequest(method, target string, body []byte) *http.Request {
-	raw := fmt.Sprintf("%s %s HTTP/1.1\r\nHost: treekv\r\nContent-Length: %d\r\n\r\n%s", method, target, len(body), body)
-	r, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
-	if err != nil {
-		return nil
-	}
-	return r
-}
-
 // FuzzControllerAPI sends arbitrary requests to the controller API's
 // endpoints that read a path, a query or a body, through its whole
 // handler. Every answer keeps the API's error contract and is never a 500;
@@ -108,7 +80,7 @@ func FuzzControllerAPI(f *testing.F) {
 		if strings.Contains(target, "%s") {
 			target = fmt.Sprintf(target, arg)
 		}
-		r := rawRequest(rt.method, target, body)
+		r := apitest.WireRequest(rt.method, target, nil, body)
 		if r == nil || fx.longPoll(r) {
 			return
 		}
@@ -116,7 +88,7 @@ func FuzzControllerAPI(f *testing.F) {
 		wellFormed := true
 		if rt.body != nil {
 			v = rt.body()
-			wellFormed = strictJSON(body, v)
+			wellFormed = apitest.StrictJSON(body, v)
 		}
 		wellFormed = wellFormed && rt.wellFormed(arg, v)
 		if i == controllersRoute && wellFormed {
@@ -146,7 +118,7 @@ func (fx *apiFixture) check(t *testing.T, r *http.Request, wellFormed bool) {
 	rec := httptest.NewRecorder()
 	fx.h.ServeHTTP(rec, r)
 	after := fx.state(t)
-	requireAPIAnswer(t, rec)
+	apitest.RequireAnswer(t, rec, apitest.DesignStatuses)
 	if rec.Code/100 != 2 {
 		require.Equal(t, before, after, "%s %s answered %d yet changed the controller", r.Method, r.URL, rec.Code)
 	}

@@ -170,25 +170,3 @@ func (l *fakeLocal) SetIsolated(id string, isolated bool) error {
 	}
 	return l.act("heal", id)
 }
-
-// requireAPIAnswer checks the API's answer contract: a 2xx or 3xx, or an
-// error whose body is the JSON error with the status of its code; never a
-// 500.
-func requireAPIAnswer(t *testing.T, rec *httptest.ResponseRecorder) {
-	t.Helper()
-	require.NotEqual(t, http.StatusInternalServerError, rec.Code, "%s", rec.Body)
-	if rec.Code < 400 {
-		return
-	}
-	require.Equal(t, "application/json", rec.Header().Get("Content-Type"), "%d %s", rec.Code, rec.Body)
-	var eb node.ErrorBody
-	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &eb), "%d %s", rec.Code, rec.Body)
-	require.NotEmpty(t, eb.Error.Message, "%s", rec.Body)
-	require.Contains(t, codeStatuses[eb.Error.Code], rec.Code, "status of code %q", eb.Error.Code)
-}
-
-// codeStatuses are the statuses design.md gives each error code.
-var codeStatuses = map[string][]int{
-	node.CodeBadRequest: {400}, node.CodeUnauthorized: {401}, node.CodeNotFound: {404}, node.CodeConflict: {409},
-	node.CodeTooLarge: {413}, node.CodeUnavailable: {503}, node.CodeIndeterminate: {503, 504}, node.CodeInternal: {500},
-}

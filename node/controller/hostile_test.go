@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"github.com/treekv/kv/node"
+	"github.com/treekv/kv/node/internal/apitest"
 )
 
 // stallBound is how long the controller may take to close a connection
@@ -48,7 +49,7 @@ func (fx *apiFixture) requireRefused(t *testing.T, ans hostileAnswer, code strin
 		var eb node.ErrorBody
 		require.NoError(t, json.Unmarshal(ans.body, &eb), "%s", ans.body)
 		require.Equal(t, code, eb.Error.Code, "%s", ans.body)
-		require.Contains(t, codeStatuses[code], ans.status)
+		require.Contains(t, apitest.DesignStatuses(code), ans.status)
 	}
 	require.Equal(t, before, fx.state(t), "the refused request changed the controller")
 	view, err := fx.c.View(t.Context())

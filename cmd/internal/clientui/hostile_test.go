@@ -1,22 +1,13 @@
 package clientui
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"strings"
-	"sync"
 	"testing"
-	"testing/synctest"
-	"time"
 
 	"github.com/stretchr/testify/require"
-	"github.com/treekv/kv/cmd/internal/cli"
+	"github.com/treekv/kv/cmd/internal/clitest"
 )
 
 // startHostileUI serves the UI over a fake node on the server cmd/client
@@ -26,28 +17,15 @@ func startHostileUI(t *testing.T) (*fakeNode, string) {
 	fake := newFakeNode(t)
 	s, err := New(Config{Endpoints: []string{fake.srv.URL}})
 	require.NoError(t, err)
-	srv := httptest.NewUnstartedServer(s)
-	srv.Config = cli.NewServer(s, slog.New(slog.DiscardHandler))
-	srv.Start()
-	t.Cleanup(func() {
-		srv.Close()
-		s.Close()
-	})
-	return fake, srv.URL
+	t.Cleanup(s.Close)
+	return fake, clitest.ServeTCP(t, s)
 }
 
-// sendRaw sends method rawTarget as is (the path neither cleaned nor
+// sendRaw sends method url as is (the path neither cleaned nor
 // re-encoded, no redirect followed) with the page's header.
 func sendRaw(t *testing.T, method, url string, body []byte) answer {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, url, bytes.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set(headerRequestedWith, requestedWithUI)
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
+	resp, raw := clitest.SendRaw(t, method, url, body, http.Header{headerRequestedWith: {requestedWithUI}})
 	a := answer{Status: resp.StatusCode, Header: resp.Header}
 	if resp.StatusCode/100 != 3 {
 		require.NoError(t, json.Unmarshal(raw, &a.Body), "%s", raw)
@@ -111,84 +89,5 @@ func TestHostileUIStalledHeaders(t *testing.T) {
 	s, err := New(Config{Endpoints: []string{newFakeNode(t).srv.URL}})
 	require.NoError(t, err)
 	t.Cleanup(s.Close)
-	synctest.Test(t, func(t *testing.T) {
-		srv := cli.NewServer(s, slog.New(slog.DiscardHandler))
-		ln := newPipeListener()
-		go func() { _ = srv.Serve(ln) }()
-		defer srv.Close()
-		start := time.Now()
-		stalled := make([]net.Conn, 8)
-		for i := range stalled {
-			stalled[i] = ln.dial()
-			_, err := io.WriteString(stalled[i], "PUT /api/kv/a HTTP/1.1\r\nHost: treekv\r\nContent-Length: 3\r\n")
-			require.NoError(t, err)
-		}
-		requirePageServed(t, ln.dial())
-		for _, conn := range stalled {
-			_, err := io.ReadAll(conn) // until the server closes it
-			require.NoError(t, err)
-			require.NoError(t, conn.Close())
-		}
-		waited := time.Since(start)
-		require.GreaterOrEqual(t, waited, srv.ReadHeaderTimeout)
-		require.Less(t, waited, srv.ReadHeaderTimeout+time.Second, "the stalled connections were closed late")
-	})
+	clitest.RequireStalledHeaders(t, s, "PUT /api/kv/a HTTP/1.1\r\nHost: treekv\r\nContent-Length: 3\r\n", "/", "<html")
 }
-
-// requirePageServed asks for the page on conn and checks it comes.
-func requirePageServed(t *testing.T, conn net.Conn) {
-	t.Helper()
-	defer conn.Close()
-	_, err := io.WriteString(conn, "GET / HTTP/1.1\r\nHost: treekv\r\nConnection: close\r\n\r\n")
-	require.NoError(t, err)
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	require.True(t, strings.Contains(string(body), "<html"), "the page")
-}
-
-// pipeListener is a net.Listener of in-memory connections (net.Pipe), which
-// a synctest bubble can wait on.
-type pipeListener struct {
-	conns  chan net.Conn
-	closed chan struct{}
-	once   sync.Once
-}
-
-func newPipeListener() *pipeListener {
-	return &pipeListener{conns: make(chan net.Conn), closed: make(chan struct{})}
-}
-
-// dial connects a new client to the listener.
-func (l *pipeListener) dial() net.Conn {
-	client, server := net.Pipe()
-	l.conns <- server
-	return client
-}
-
-// Accept returns the next connection dialed, or net.ErrClosed.
-func (l *pipeListener) Accept() (net.Conn, error) {
-	select {
-	case c := <-l.conns:
-		return c, nil
-	case <-l.closed:
-		return nil, net.ErrClosed
-	}
-}
-
-// Close stops Accept.
-func (l *pipeListener) Close() error {
-	l.once.Do(func() { close(l.closed) })
-	return nil
-}
-
-// Addr names the listener.
-func (l *pipeListener) Addr() net.Addr { return pipeAddr{} }
-
-type pipeAddr struct{}
-
-func (pipeAddr) Network() string { return "pipe" }
-func (pipeAddr) String() string  { return "pipe" }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -45,4 +46,33 @@ func RequireHelp[C any](t *testing.T, parse Parser[C], flags ...string) {
 	for _, f := range flags {
 		assert.Contains(t, stderr.String(), f)
 	}
+}
+
+// FuzzFlags fuzzes parse with command lines, each holding one argument a
+// line, starting from seeds. Whatever the line, parse does not panic, and
+// a refusal is explained on stderr; an accepted configuration goes to
+// check, with the arguments it was parsed from, which asserts what the
+// command guarantees of it.
+func FuzzFlags[C any](f *testing.F, parse Parser[C], seeds []string, check func(t *testing.T, args []string, cfg C)) {
+	for _, seed := range seeds {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		var stderr bytes.Buffer
+		args := lineArgs(line)
+		cfg, err := parse(args, &stderr)
+		if err != nil {
+			require.NotEmpty(t, stderr.String(), "a refusal says why")
+			return
+		}
+		check(t, args, cfg)
+	})
+}
+
+// lineArgs splits a fuzzed command line into arguments, one per line.
+func lineArgs(line string) []string {
+	if line == "" {
+		return nil
+	}
+	return strings.Split(line, "\n")
 }

@@ -34,16 +34,13 @@ func TestJepsenProcessAllKilled(t *testing.T) {
 }
 
 func testProcessAllKilled(t *testing.T, seed uint64) {
-	rounds := crashRounds
-	if *longTier {
-		rounds = crashRoundsLong
-	}
+	rounds := tiered(crashRounds, crashRoundsLong)
 	c := startProcCluster(t, seed)
 	h, sets := jepsen.NewHistory(), jepsen.NewHistory()
 	var spans, setSpans []procSpan
-	inserts := jepsen.InsertConfig{Endpoints: c.endpoints, Clients: 3, Inserts: procOpsCap, Prefix: "set",
+	inserts := jepsen.InsertConfig{Endpoints: c.endpoints, Clients: 3, Inserts: untilStopped, Prefix: "set",
 		OpTimeout: 2 * time.Second, MinAcked: crashAckedBefore}
-	procUnderLoad(t, h, func() error {
+	underLoad(t, h, procRunTimeout, procTail, func() error {
 		for round := range rounds {
 			span, setSpan, err := crashRound(t, c, h, sets)
 			span.what = fmt.Sprintf("restart %d of every node, register workload", round+1)
@@ -54,7 +51,7 @@ func testProcessAllKilled(t *testing.T, seed uint64) {
 			}
 		}
 		return nil
-	}, procRegisterLoad(t, h, procWorkload(seed, c.endpoints, nil)), procInsertLoad(t, sets, inserts))
+	}, registerLoad(t, h, procWorkload(seed, c.endpoints, nil)), insertLoad(t, sets, inserts))
 
 	requireLinearizable(t, h.Ops(), fmt.Sprintf("%s-%d", t.Name(), seed))
 	requireRecoveries(t, procAllOps(h), spans)
@@ -69,7 +66,7 @@ func testProcessAllKilled(t *testing.T, seed uint64) {
 // them all, and waits until every client of both succeeded again. It
 // returns the kill and the restart on the clock of each history.
 func crashRound(t *testing.T, c *procCluster, h, sets *jepsen.History) (span, setSpan procSpan, err error) {
-	if err := errors.Join(procProgress(h, crashRegisterBefore), procProgress(sets, crashInsertsBefore)); err != nil {
+	if err := errors.Join(progress(h, crashRegisterBefore), progress(sets, crashInsertsBefore)); err != nil {
 		return span, setSpan, err
 	}
 	span.faultAt, setSpan.faultAt = h.Now(), sets.Now()

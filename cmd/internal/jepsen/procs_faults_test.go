@@ -40,10 +40,7 @@ func TestJepsenProcessRandomHalves(t *testing.T) {
 }
 
 func testProcessRandomHalves(t *testing.T, seed uint64) {
-	rounds := halvesRounds
-	if *longTier {
-		rounds = halvesRoundsLong
-	}
+	rounds := tiered(halvesRounds, halvesRoundsLong)
 	c := startProcCluster(t, seed)
 	rng := rand.New(rand.NewPCG(seed, halvesStream))
 	h := jepsen.NewHistory()
@@ -65,7 +62,7 @@ func testProcessRandomHalves(t *testing.T, seed uint64) {
 // progress, holds the split, heals it and waits until every client
 // succeeded again.
 func halvesRound(t *testing.T, c *procCluster, h *jepsen.History, rng *rand.Rand) (procSpan, error) {
-	if err := procProgress(h, halvesBefore); err != nil {
+	if err := progress(h, halvesBefore); err != nil {
 		return procSpan{}, err
 	}
 	minority, majority := randomHalves(rng)
@@ -92,7 +89,7 @@ func holdSplit(t *testing.T, c *procCluster, h *jepsen.History, minority []int) 
 		return err
 	}
 	t.Logf("every partition led in the majority, none in the minority, at %s", procClock(h))
-	return procProgress(h, halvesDuring)
+	return progress(h, halvesDuring)
 }
 
 // randomHalves splits the nodes at random into a minority and a majority,
@@ -155,18 +152,15 @@ func testProcessLossyLinks(t *testing.T, seed uint64) {
 // client succeeded again. It returns the span of the fault and how many
 // Raft RPCs failed during it.
 func lossyPhase(t *testing.T, c *procCluster, h *jepsen.History, rng *rand.Rand) (procSpan, int, error) {
-	during := lossyDuring
-	if *longTier {
-		during = lossyDuringLong
-	}
+	during := tiered(lossyDuring, lossyDuringLong)
 	span := procSpan{what: "heal of the lossy links"}
-	if err := procProgress(h, lossyBefore); err != nil {
+	if err := progress(h, lossyBefore); err != nil {
 		return span, 0, err
 	}
 	span.faultAt = h.Now()
 	failedBefore := c.logged(raftRPCFailed)
 	t.Logf("degraded every link after %d operations: %s", h.Len(), c.degrade(rng))
-	err := procProgress(h, during)
+	err := progress(h, during)
 	c.eachLink(func(_ string, p *faults.Proxy) { p.Heal() })
 	span.healedAt = h.Now()
 	broken := c.logged(raftRPCFailed) - failedBefore

@@ -3,7 +3,6 @@
 package jepsen_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"github.com/treekv/kv/cmd/internal/jepsen"
-	"golang.org/x/sync/errgroup"
 )
 
 // Bounds of a run over node processes.
@@ -21,70 +19,19 @@ const (
 	// procTail is how many more operations the run completes once its
 	// fault is over, so the history shows the cluster serving after it.
 	procTail = 50
-	// procOpsCap caps a workload that runs until its fault is over.
-	procOpsCap = 1 << 20
 	// procRecoveryBound is the longest a heal or a restart may take until
 	// every client succeeds again: generous, for a small shared machine
 	// running three nodes that elect with Raft's default timings.
 	procRecoveryBound = 15 * time.Second
 )
 
-// procUnderLoad runs loads while fault runs, then until h holds procTail
-// more operations, and stops them by ending their context. It fails the
-// test if the fault or a load failed.
-func procUnderLoad(t *testing.T, h *jepsen.History, fault func() error, loads ...func(context.Context) error) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), procRunTimeout)
-	defer cancel()
-	faulted := alongside(func() error {
-		defer cancel()
-		if err := fault(); err != nil {
-			return err
-		}
-		return procProgress(h, procTail)
-	})
-	var g errgroup.Group
-	for _, load := range loads {
-		g.Go(func() error { return load(ctx) })
-	}
-	loadErr := g.Wait()
-	require.NoError(t, faulted(), "fault")
-	require.NoError(t, loadErr, "load")
-}
-
 // procRegister runs the register workload cfg into h, with fault
 // alongside, until the fault is over (cfg.Ops only caps it), and checks
 // the history is linearizable.
 func procRegister(t *testing.T, cfg jepsen.WorkloadConfig, h *jepsen.History, fault func() error) {
 	t.Helper()
-	procUnderLoad(t, h, fault, procRegisterLoad(t, h, cfg))
+	underLoad(t, h, procRunTimeout, procTail, fault, registerLoad(t, h, cfg))
 	requireLinearizable(t, h.Ops(), fmt.Sprintf("%s-%d", t.Name(), cfg.Seed))
-}
-
-// procRegisterLoad runs the register workload cfg into h until its
-// context ends or cfg.Ops were issued.
-func procRegisterLoad(t *testing.T, h *jepsen.History, cfg jepsen.WorkloadConfig) func(context.Context) error {
-	return func(ctx context.Context) error {
-		stats, err := jepsen.RunWorkload(ctx, h, cfg)
-		t.Logf("register workload: %s", stats)
-		return err
-	}
-}
-
-// procInsertLoad runs the insert workload cfg into h until its context
-// ends or cfg.Inserts were issued.
-func procInsertLoad(t *testing.T, h *jepsen.History, cfg jepsen.InsertConfig) func(context.Context) error {
-	return func(ctx context.Context) error {
-		stats, err := jepsen.RunInserts(ctx, h, cfg)
-		t.Logf("insert workload: %s", stats)
-		return err
-	}
-}
-
-// procProgress waits until h holds n more operations than now.
-func procProgress(h *jepsen.History, n int) error {
-	target := h.Len() + n
-	return poll(fmt.Sprintf("%d operations", target), func() bool { return h.Len() >= target })
 }
 
 // procAllOps returns every operation of h, failed ones included, as

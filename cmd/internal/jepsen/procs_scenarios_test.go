@@ -20,7 +20,7 @@ const procPartition = 1
 // procWorkload is the register workload of the process scenarios, run
 // until the scenario's fault is over.
 func procWorkload(seed uint64, endpoints, pinned []string) jepsen.WorkloadConfig {
-	return jepsen.WorkloadConfig{Endpoints: endpoints, Pinned: pinned, Clients: 4, Ops: procOpsCap,
+	return jepsen.WorkloadConfig{Endpoints: endpoints, Pinned: pinned, Clients: 4, Ops: untilStopped,
 		RotateEvery: 100, Seed: seed, MinKnown: 250, OpTimeout: 2 * time.Second}
 }
 
@@ -53,7 +53,7 @@ func testProcessLeaderKilled(t *testing.T, seed uint64) {
 	h := jepsen.NewHistory()
 	span := procSpan{what: "restart of " + c.ids[victim]}
 	procRegister(t, cfg, h, func() error {
-		if err := procProgress(h, 100); err != nil {
+		if err := progress(h, 100); err != nil {
 			return err
 		}
 		span.faultAt = h.Now()
@@ -64,7 +64,7 @@ func testProcessLeaderKilled(t *testing.T, seed uint64) {
 		if _, err := c.waitLeader(procPartition, victim); err != nil {
 			return err
 		}
-		if err := procProgress(h, 150); err != nil {
+		if err := progress(h, 150); err != nil {
 			return err
 		}
 		t.Logf("restarting %s after %d operations", c.ids[victim], h.Len())
@@ -98,7 +98,7 @@ func testProcessLeaderCutOff(t *testing.T, seed uint64) {
 	var healAt int64 // the last moment before the heal
 	h := jepsen.NewHistory()
 	procRegister(t, cfg, h, func() error {
-		if err := procProgress(h, 100); err != nil {
+		if err := progress(h, 100); err != nil {
 			return err
 		}
 		c.cut(victim)
@@ -159,7 +159,7 @@ func testProcessLeaderPaused(t *testing.T, seed uint64) {
 	h := jepsen.NewHistory()
 	span := procSpan{what: "resume of " + c.ids[victim]}
 	procRegister(t, cfg, h, func() error {
-		if err := procProgress(h, 100); err != nil {
+		if err := progress(h, 100); err != nil {
 			return err
 		}
 		span.faultAt = h.Now()
@@ -170,7 +170,7 @@ func testProcessLeaderPaused(t *testing.T, seed uint64) {
 		if _, err := c.waitLeader(procPartition, victim); err != nil {
 			return errors.Join(err, c.resume(victim))
 		}
-		if err := procProgress(h, 150); err != nil {
+		if err := progress(h, 150); err != nil {
 			return errors.Join(err, c.resume(victim))
 		}
 		if err := c.resume(victim); err != nil {

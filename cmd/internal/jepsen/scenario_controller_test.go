@@ -30,7 +30,7 @@ func testControllerLeaderKilled(t *testing.T, seed uint64) {
 	require.NoError(t, err)
 	h := jepsen.NewHistory()
 	var versions []uint64
-	underLoad(t, h, func() error {
+	underLoad(t, h, loadTimeout, loadTail, func() error {
 		var err error
 		versions, err = controllerFailover(t, group, c, h)
 		return err

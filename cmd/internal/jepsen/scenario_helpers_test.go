@@ -59,19 +59,19 @@ func startControlled(t *testing.T, cfg kv.ClusterConfig) *kv.LocalCluster {
 	return c
 }
 
-// underLoad runs loads until fault has returned and h holds loadTail more
-// operations, then stops them. It fails the test if the fault or a load
-// failed.
-func underLoad(t *testing.T, h *jepsen.History, fault func() error, loads ...func(context.Context) error) {
+// underLoad runs loads while fault runs, then until h holds tail more
+// operations, and stops them by ending their context; timeout bounds the
+// whole run. It fails the test if the fault or a load failed.
+func underLoad(t *testing.T, h *jepsen.History, timeout time.Duration, tail int, fault func() error, loads ...func(context.Context) error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	faulted := alongside(func() error {
 		defer cancel()
 		if err := fault(); err != nil {
 			return err
 		}
-		return progress(h, loadTail)
+		return progress(h, tail)
 	})
 	var g errgroup.Group
 	for _, load := range loads {
@@ -88,7 +88,8 @@ func progress(h *jepsen.History, n int) error {
 	return poll(fmt.Sprintf("%d operations", target), func() bool { return h.Len() >= target })
 }
 
-// registerLoad runs the register workload cfg into h until its context ends.
+// registerLoad runs the register workload cfg into h until its context
+// ends or cfg.Ops were issued.
 func registerLoad(t *testing.T, h *jepsen.History, cfg jepsen.WorkloadConfig) func(context.Context) error {
 	return func(ctx context.Context) error {
 		stats, err := jepsen.RunWorkload(ctx, h, cfg)
@@ -97,12 +98,12 @@ func registerLoad(t *testing.T, h *jepsen.History, cfg jepsen.WorkloadConfig) fu
 	}
 }
 
-// insertLoad runs the insert workload cfg into h until it is done or its
-// context ends.
+// insertLoad runs the insert workload cfg into h until its context ends or
+// cfg.Inserts were issued.
 func insertLoad(t *testing.T, h *jepsen.History, cfg jepsen.InsertConfig) func(context.Context) error {
 	return func(ctx context.Context) error {
 		stats, err := jepsen.RunInserts(ctx, h, cfg)
-		t.Logf("inserts: %s", stats)
+		t.Logf("insert workload: %s", stats)
 		return err
 	}
 }

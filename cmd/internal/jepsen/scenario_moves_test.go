@@ -27,7 +27,7 @@ func testMembershipChanges(t *testing.T, seed uint64) {
 	_, err := awaitView(ctl.View, "a settled placement", placementSettled(3))
 	require.NoError(t, err)
 	reg, set := jepsen.NewHistory(), jepsen.NewHistory()
-	underLoad(t, reg, func() error { return membershipChanges(t, c, reg) },
+	underLoad(t, reg, loadTimeout, loadTail, func() error { return membershipChanges(t, c, reg) },
 		registerLoad(t, reg, registerConfig(c.Endpoints(), seed)),
 		insertLoad(t, set, jepsen.InsertConfig{Endpoints: c.Endpoints(), Clients: 2, Inserts: untilStopped, MinAcked: 100}))
 

@@ -40,6 +40,14 @@ func longOnly(t *testing.T) {
 	}
 }
 
+// tiered returns pr in the pull-request tier and long in the long tier.
+func tiered(pr, long int) int {
+	if *longTier {
+		return long
+	}
+	return pr
+}
+
 // runSeeds returns the seeds the run's scenarios use.
 func runSeeds(t *testing.T) []uint64 {
 	t.Helper()
@@ -48,11 +56,7 @@ func runSeeds(t *testing.T) []uint64 {
 		require.NoError(t, err, "JEPSEN_SEED")
 		return []uint64{s}
 	}
-	n := 1
-	if *longTier {
-		n = max(1, *longSeeds)
-	}
-	seeds := make([]uint64, n)
+	seeds := make([]uint64, tiered(1, max(1, *longSeeds)))
 	for i := range seeds {
 		seeds[i] = rand.Uint64() >> 1 // fits an int64, so any tool can replay it
 	}
