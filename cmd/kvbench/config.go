@@ -26,10 +26,11 @@ const (
 
 // How the treekv target sends its requests.
 const (
-	clientKV   = "kv"   // the root package's kv.Client
-	clientHTTP = "http" // a plain net/http client
-	viaNodes   = "nodes"
-	viaBalance = "balancer"
+	clientKV   = "kv"       // the root package's kv.Client
+	clientHTTP = "http"     // a plain net/http client
+	viaNodes   = "nodes"    // the nodes in turn; a node forwards to the leader
+	viaBalance = "balancer" // a cmd/load-balancer in front of the nodes
+	viaLeaders = "leaders"  // each partition's leader, from the controller's map
 )
 
 // config is what the flags ask of one kvbench run.
@@ -60,7 +61,8 @@ type config struct {
 
 // treekvConfig is how the treekv target is reached.
 type treekvConfig struct {
-	client string // clientKV or clientHTTP
+	client     string // clientKV or clientHTTP
+	controller string // base URL of the controller whose map routes kv.Client, or ""
 }
 
 // etcdConfig is how the etcd target is reached.
@@ -138,11 +140,12 @@ func declareServerFlags(fs *flag.FlagSet, cfg *config) {
 	fs.StringVar(&cfg.servers.dataDir, "data-dir", "", "with -start: directory of the servers' data and logs, kept afterwards (default: a temporary one, removed)")
 	fs.StringVar(&cfg.servers.nodeBin, "node-bin", "", "with -start: treekv's cmd/node binary (default: go build it; run from cmd/kvbench)")
 	fs.StringVar(&cfg.servers.balancerBin, "balancer-bin", "", "with -start -treekv-via balancer: cmd/load-balancer binary (default: go build it)")
-	fs.StringVar(&cfg.servers.via, "treekv-via", viaNodes, "with -start: send treekv requests to the nodes or through a load balancer (nodes|balancer)")
+	fs.StringVar(&cfg.servers.controlBin, "controller-bin", "", "with -start -treekv-via leaders: cmd/controller binary (default: go build it)")
+	fs.StringVar(&cfg.servers.via, "treekv-via", viaLeaders, "with -start: send treekv requests straight to each partition's leader, following a controller's map (leaders), to the nodes in turn (nodes) or through a load balancer (balancer)")
 	fs.IntVar(&cfg.servers.partitions, "treekv-partitions", 8, "with -start: partitions of the treekv cluster")
 	fs.StringVar(&cfg.servers.etcdBin, "etcd-bin", "etcd", "with -start: the etcd server binary")
 	fs.StringVar(&cfg.servers.redisBin, "redis-bin", "redis-server", "with -start: the Redis server binary")
-	fs.StringVar(&cfg.treekv.client, "treekv-client", clientHTTP, "treekv requests through kv.Client (kv) or a plain net/http client (http)")
+	fs.StringVar(&cfg.treekv.client, "treekv-client", "", "treekv requests through kv.Client (kv) or a plain net/http client (http) (default kv with -start -treekv-via leaders, else http)")
 	fs.IntVar(&cfg.etcd.conns, "etcd-conns", 0, "etcd gRPC connections shared by the clients (0: one per 16 clients)")
 }
 
@@ -154,6 +157,18 @@ func (c *config) complete(fs *flag.FlagSet) {
 	if !isSet(fs, "target") && c.compare && len(c.targets) > 0 {
 		c.target = c.targets[0]
 	}
+	if c.treekv.client == "" {
+		c.treekv.client = clientHTTP
+		if c.routesToLeaders() {
+			c.treekv.client = clientKV
+		}
+	}
+}
+
+// routesToLeaders reports whether -start runs a controller whose map routes
+// the treekv requests to the partitions' leaders.
+func (c *config) routesToLeaders() bool {
+	return c.start && c.servers.via == viaLeaders
 }
 
 // check says what is wrong with the flags, if anything.
@@ -161,7 +176,7 @@ func (c *config) check(fs *flag.FlagSet) error {
 	if fs.NArg() > 0 {
 		return errors.New("kvbench takes flags only, no arguments")
 	}
-	return errors.Join(c.checkLoad(), c.checkTargets(), c.checkCompare(), c.checkServers())
+	return errors.Join(c.checkLoad(), c.checkTargets(), c.checkCompare(), c.checkServers(fs))
 }
 
 // checkLoad checks the shape of the load.
@@ -237,10 +252,14 @@ func (c *config) checkCompare() error {
 }
 
 // checkServers checks the flags of -start.
-func (c *config) checkServers() error {
+func (c *config) checkServers(fs *flag.FlagSet) error {
 	switch {
-	case c.servers.via != viaNodes && c.servers.via != viaBalance:
-		return fmt.Errorf("-treekv-via %q: use nodes or balancer", c.servers.via)
+	case !slices.Contains([]string{viaLeaders, viaNodes, viaBalance}, c.servers.via):
+		return fmt.Errorf("-treekv-via %q: use leaders, nodes or balancer", c.servers.via)
+	case c.servers.via == viaLeaders && isSet(fs, "treekv-via") && !c.start:
+		return errors.New("-treekv-via leaders needs -start: the requests follow the map of the controller it starts")
+	case c.routesToLeaders() && c.treekv.client == clientHTTP:
+		return errors.New("-treekv-client http cannot route to the leaders: use -treekv-client kv with -treekv-via leaders, or -treekv-via nodes or balancer")
 	case c.servers.partitions < 1:
 		return fmt.Errorf("-treekv-partitions (%d) must be at least 1", c.servers.partitions)
 	}

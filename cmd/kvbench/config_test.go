@@ -20,6 +20,33 @@ func TestParseConfigDefaults(t *testing.T) {
 	assert.Equal(t, 256, cfg.valueSize)
 	assert.Equal(t, consistencyLinearizable, cfg.consistency)
 	assert.False(t, cfg.start)
+	assert.Equal(t, viaLeaders, cfg.servers.via)
+	assert.Equal(t, clientHTTP, cfg.treekv.client, "without -start there is no controller to route by")
+}
+
+func TestParseConfigTreekvClientFollowsVia(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantVia    string
+		wantClient string
+	}{
+		{"start routes to the leaders by default", []string{"-start"}, viaLeaders, clientKV},
+		{"compare routes to the leaders by default", []string{"-compare"}, viaLeaders, clientKV},
+		{"leaders with kv", []string{"-start", "-treekv-via", "leaders", "-treekv-client", "kv"}, viaLeaders, clientKV},
+		{"nodes", []string{"-start", "-treekv-via", "nodes"}, viaNodes, clientHTTP},
+		{"nodes with kv", []string{"-start", "-treekv-via", "nodes", "-treekv-client", "kv"}, viaNodes, clientKV},
+		{"balancer", []string{"-start", "-treekv-via", "balancer"}, viaBalance, clientHTTP},
+		{"endpoints", []string{"-endpoints", "127.0.0.1:1"}, viaLeaders, clientHTTP},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := parseConfig(tt.args, io.Discard)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantVia, cfg.servers.via)
+			assert.Equal(t, tt.wantClient, cfg.treekv.client)
+		})
+	}
 }
 
 func TestParseConfigCompare(t *testing.T) {
@@ -67,6 +94,9 @@ func TestParseConfigRefusesBadFlags(t *testing.T) {
 		{Name: "treekv client", Args: with("-treekv-client", "grpc"), Message: `-treekv-client "grpc"`},
 		{Name: "etcd conns", Args: with("-etcd-conns", "-1"), Message: "-etcd-conns (-1)"},
 		{Name: "via", Args: with("-treekv-via", "proxy"), Message: `-treekv-via "proxy"`},
+		{Name: "leaders with http", Args: []string{"-start", "-treekv-via", "leaders", "-treekv-client", "http"}, Message: "-treekv-client http cannot route to the leaders"},
+		{Name: "default via with http", Args: []string{"-compare", "-treekv-client", "http"}, Message: "-treekv-client http cannot route to the leaders"},
+		{Name: "leaders without start", Args: with("-treekv-via", "leaders"), Message: "-treekv-via leaders needs -start"},
 		{Name: "partitions", Args: with("-treekv-partitions", "0"), Message: "-treekv-partitions (0)"},
 		{Name: "repeat", Args: []string{"-compare", "-repeat", "0"}, Message: "-repeat (0)"},
 		{Name: "compare target", Args: []string{"-compare", "-targets", "etcd,consul"}, Message: `-targets "consul"`},
@@ -78,5 +108,5 @@ func TestParseConfigRefusesBadFlags(t *testing.T) {
 
 func TestParseConfigHelp(t *testing.T) {
 	clitest.RequireHelp(t, parseConfig, "-target", "-endpoints", "-clients", "-duration", "-warmup", "-keys",
-		"-value-size", "-reads", "-consistency", "-start", "-compare", "-repeat", "-pids")
+		"-value-size", "-reads", "-consistency", "-start", "-compare", "-repeat", "-pids", "-treekv-via", "-controller-bin")
 }

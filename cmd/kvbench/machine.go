@@ -29,14 +29,29 @@ func describeRun(cfg config) string {
 func describeServers(cfg config, target string) string {
 	switch target {
 	case targetTreekv:
-		return fmt.Sprintf("%d cmd/node processes, %d partitions of 3 replicas, requests to the %s through %s",
-			treekvNodes, cfg.servers.partitions, cfg.servers.via, describeClient(cfg.treekv.client))
+		return describeTreekv(cfg)
 	case targetEtcd:
 		return fmt.Sprintf("%s, %d members, clientv3 over %s", version(cfg.servers.etcdBin, "--version"),
 			etcdMembers, describeEtcdConns(cfg.etcd.conns))
 	default:
 		return fmt.Sprintf("%s, appendonly yes, appendfsync always, go-redis", version(cfg.servers.redisBin, "--version"))
 	}
+}
+
+// describeTreekv says how -start ran treekv and how the requests reached
+// it, naming the -treekv-via mode.
+func describeTreekv(cfg config) string {
+	servers := fmt.Sprintf("%d cmd/node processes", treekvNodes)
+	route := map[string]string{
+		viaLeaders: "each request straight to its partition's leader, from the controller's map",
+		viaNodes:   "requests to the nodes in turn, which forward them to the partition's leader",
+		viaBalance: "requests through a cmd/load-balancer in front of the nodes",
+	}[cfg.servers.via]
+	if cfg.servers.via == viaLeaders {
+		servers += " joined to a cmd/controller (its CPU counted with theirs)"
+	}
+	return fmt.Sprintf("%s, %d partitions of %d replicas, -treekv-via %s: %s, sent by %s", servers,
+		cfg.servers.partitions, treekvReplicas, cfg.servers.via, route, describeClient(cfg.treekv.client))
 }
 
 // describeClient names the treekv client.

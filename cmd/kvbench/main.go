@@ -4,8 +4,9 @@
 // time of the servers and of the generator, one JSON line per run.
 //
 // With -start it runs its own servers on loopback with durable settings (a
-// 3-node treekv cluster, a 3-member etcd cluster, a redis-server with
-// appendfsync always) and stops them at the end; with -compare it runs the
+// 3-node treekv cluster, by default joined to a controller whose map routes
+// each request to its partition's leader, a 3-member etcd cluster, a
+// redis-server with appendfsync always) and stops them at the end; with -compare it runs the
 // matrix of workloads and client counts against every target in turn,
 // repeats it, and prints a table of medians with ratios against etcd. See
 // README.md.

@@ -19,10 +19,20 @@ const (
 // treekvNodes is the size of the cluster -start runs.
 const treekvNodes = 3
 
-// startTreekv starts a static cluster of three cmd/node processes (-peers),
-// each with its own data directory (Raft logs on disk, fsync on), and with
-// -treekv-via balancer a cmd/load-balancer in front of them.
+// startTreekv starts three cmd/node processes, each with its own data
+// directory (Raft logs on disk, fsync on): with -treekv-via leaders joined
+// to a cmd/controller, else a static cluster.
 func (l *launcher) startTreekv(ctx context.Context, c *cluster, dir string) error {
+	if l.cfg.via == viaLeaders {
+		return l.startTreekvJoined(ctx, c, dir)
+	}
+	return l.startTreekvStatic(ctx, c, dir)
+}
+
+// startTreekvStatic starts a static cluster of three cmd/node processes
+// (-peers), and with -treekv-via balancer a cmd/load-balancer in front of
+// them.
+func (l *launcher) startTreekvStatic(ctx context.Context, c *cluster, dir string) error {
 	bin, err := l.binary(l.cfg.nodeBin, nodePackage)
 	if err != nil {
 		return err

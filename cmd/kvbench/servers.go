@@ -25,7 +25,8 @@ type serverConfig struct {
 	dataDir     string // "" for a temporary directory, removed at the end
 	nodeBin     string // "" to build cmd/node
 	balancerBin string // "" to build cmd/load-balancer
-	via         string // viaNodes or viaBalance
+	controlBin  string // "" to build cmd/controller
+	via         string // viaLeaders, viaNodes or viaBalance
 	partitions  int
 	etcdBin     string
 	redisBin    string
@@ -122,9 +123,10 @@ func goBuild(pkg, dir string) (string, error) {
 
 // cluster is the running servers of one target.
 type cluster struct {
-	target    string
-	endpoints []string
-	procs     []*process
+	target     string
+	endpoints  []string
+	controller string // base URL of treekv's controller, "" without one
+	procs      []*process
 }
 
 // launch starts one process of the cluster, its log in dir/name.log.

@@ -32,21 +32,24 @@ func requireBinary(t *testing.T, bin string) {
 
 func TestStartedTargets(t *testing.T) {
 	tests := []struct {
-		target string
-		binary string // needed on the PATH
-		extra  []string
+		target    string
+		binary    string // needed on the PATH
+		extra     []string
+		wantProcs int // server processes started, all measured
 	}{
-		{targetRedis, "redis-server", nil},
-		{targetEtcd, "etcd", []string{"-consistency", "stale"}},
-		{targetTreekv, "go", nil},
-		{targetTreekv, "go", []string{"-treekv-via", "balancer"}},
+		{targetRedis, "redis-server", nil, 1},
+		{targetEtcd, "etcd", []string{"-consistency", "stale"}, 3},
+		{targetTreekv, "go", []string{"-treekv-via", "leaders"}, 4}, // the controller and 3 nodes
+		{targetTreekv, "go", []string{"-treekv-via", "nodes"}, 3},
+		{targetTreekv, "go", []string{"-treekv-via", "balancer"}, 4},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(append([]string{tt.target}, tt.extra...), " "), func(t *testing.T) {
 			requireBinary(t, tt.binary)
 			args := append([]string{"-start", "-target", tt.target, "-duration", "1s", "-warmup", "200ms",
 				"-clients", "4", "-keys", "50", "-reads", "0.9", "-data-dir", t.TempDir()}, tt.extra...)
-			line := runStarted(t, args)
+			line, pids := runStarted(t, args)
+			assert.Len(t, pids, tt.wantProcs, "every server process is measured")
 			assert.Equal(t, tt.target, line.Target)
 			assert.Positive(t, line.Ops)
 			assert.Less(t, line.Errors, line.Ops, "most operations succeed (a busy machine may see an election): %s", line.FirstError)
@@ -57,9 +60,10 @@ func TestStartedTargets(t *testing.T) {
 	}
 }
 
-// runStarted runs kvbench with args and returns its one result line, after
-// checking that no process it started outlives it.
-func runStarted(t *testing.T, args []string) result {
+// runStarted runs kvbench with args and returns its one result line and
+// the process IDs of the servers it started, after checking that none of
+// them outlives it.
+func runStarted(t *testing.T, args []string) (result, []int) {
 	t.Helper()
 	cfg, err := parseConfig(args, &bytes.Buffer{})
 	require.NoError(t, err)
@@ -71,7 +75,7 @@ func runStarted(t *testing.T, args []string) result {
 	assert.Empty(t, running(pids), "every server has stopped")
 	var r result
 	require.NoError(t, json.Unmarshal(stdout.Bytes(), &r), stdout.String())
-	return r
+	return r, pids
 }
 
 func TestInterruptStopsStartedServers(t *testing.T) {

@@ -36,6 +36,7 @@ func runTarget(ctx context.Context, cfg config, target string, cells []cellPlan,
 		}
 		defer func() { err = errors.Join(err, c.stop(), l.Close()) }()
 		endpoints, meter = c.endpoints, cpuMeter{pids: c.pids()}
+		cfg.treekv.controller = c.controller
 	}
 	keys := keyNames(cfg.keys)
 	if cfg.preload && needsPreload(cells) {
@@ -59,6 +60,9 @@ func startTarget(ctx context.Context, cfg config, target string, progress io.Wri
 		return nil, nil, errors.Join(err, l.Close())
 	}
 	fmt.Fprintf(progress, "kvbench: %s serving at %s (pids %s)\n", target, strings.Join(c.endpoints, ","), joinInts(c.pids()))
+	if c.controller != "" {
+		fmt.Fprintf(progress, "kvbench: %s requests go to each partition's leader, from the map of the controller at %s\n", target, c.controller)
+	}
 	return l, c, nil
 }
 

@@ -16,16 +16,23 @@ import (
 )
 
 // kvStore loads treekv through the root package's kv.Client: retries,
-// idempotency keys and endpoint rotation included, as a Go program gets.
+// idempotency keys and endpoint rotation included, as a Go program gets,
+// and with a controller, routing to each partition's leader.
 type kvStore struct {
 	c    *kv.Client
 	opts kv.ReadOptions
 }
 
-// openKVStore returns a kvStore over cfg's endpoints, with a connection pool
-// as large as the number of workers.
+// openKVStore returns a kvStore with a connection pool as large as the
+// number of workers: over cfg's endpoints, or with a controller, over the
+// nodes of its map, each request sent to its partition's leader (every call
+// waits for the first map).
 func openKVStore(cfg storeConfig) (*kvStore, error) {
-	c, err := kv.NewClient(kv.ClientConfig{Endpoints: cfg.endpoints, HTTPClient: newHTTPClient(cfg.clients)})
+	kc := kv.ClientConfig{Endpoints: cfg.endpoints, HTTPClient: newHTTPClient(cfg.clients)}
+	if cfg.treekv.controller != "" {
+		kc.Endpoints, kc.Controller = nil, cfg.treekv.controller
+	}
+	c, err := kv.NewClient(kc)
 	if err != nil {
 		return nil, err
 	}
