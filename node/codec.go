@@ -1,9 +1,6 @@
 package node
 
-import (
-	"bytes"
-	"encoding/binary"
-)
+import "encoding/binary"
 
 // commandFormat is the first byte of every encoded Command.
 const commandFormat = 1
@@ -93,7 +90,12 @@ func commandSizeHint(c *Command) int {
 // and allocates in proportion to len(b) at most. It fails with an error
 // wrapping ErrBadRequest on a truncated or malformed encoding, an unknown
 // format version, op kind, compare target or compare op, an empty key, or
-// trailing bytes. The returned command shares no memory with b.
+// trailing bytes. The returned command's keys and idempotency key are
+// copies, but its byte values (of puts and of value compares) are views into
+// b, capped at their length: b must stay unchanged while the command is in
+// use, and nobody may write to those values. The state machine decodes each
+// log entry, applies it and copies what it keeps, so one copy of each value
+// is made, not two.
 func DecodeCommand(b []byte) (*Command, error) {
 	d := decoder{b: b}
 	if v := d.octet("format version"); d.err == nil && v != commandFormat {
@@ -228,7 +230,7 @@ func (d *decoder) compare(c *Compare) {
 	case TargetMod, TargetCreate, TargetVersion:
 		c.Number = d.uvarint("compare number")
 	case TargetValue:
-		c.Value = cloneBytes(d.bytes("compare value"))
+		c.Value = nonEmpty(d.bytes("compare value"))
 	default:
 		d.fail("unknown compare target %d", c.Target)
 	}
@@ -255,16 +257,16 @@ func (d *decoder) op(op *Op) {
 	switch op.Kind {
 	case OpGet, OpDelete:
 	case OpPut:
-		op.Value = cloneBytes(d.bytes("op value"))
+		op.Value = nonEmpty(d.bytes("op value"))
 	default:
 		d.fail("unknown op kind %d", op.Kind)
 	}
 }
 
-// cloneBytes returns a copy of b, or nil when b is empty.
-func cloneBytes(b []byte) []byte {
+// nonEmpty returns b, or nil when b is empty.
+func nonEmpty(b []byte) []byte {
 	if len(b) == 0 {
 		return nil
 	}
-	return bytes.Clone(b)
+	return b
 }

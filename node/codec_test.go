@@ -2,9 +2,11 @@ package node
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"testing"
 
+	"github.com/hashicorp/raft"
 	"github.com/stretchr/testify/require"
 )
 
@@ -81,13 +83,23 @@ func TestCodecDropsUnusedFields(t *testing.T) {
 	}, got)
 }
 
-func TestCodecDecodeCopiesInput(t *testing.T) {
-	enc := EncodeCommand(&Command{Success: []Op{{Kind: OpPut, Key: "k", Value: []byte("value")}}})
+func TestCodecDecodeCopiesKeysAndSharesValues(t *testing.T) {
+	enc := EncodeCommand(&Command{
+		IdempotencyKey: "req",
+		Compares:       []Compare{{Key: "c", Target: TargetValue, Op: CmpEqual, Value: []byte("old")}},
+		Success:        []Op{{Kind: OpPut, Key: "k", Value: []byte("value")}},
+	})
 	got, err := DecodeCommand(enc)
 	require.NoError(t, err)
+	put, cmp := got.Success[0].Value, got.Compares[0].Value
+	require.Equal(t, len(put), cap(put), "appending to a value copies it")
+	require.Equal(t, len(cmp), cap(cmp), "appending to a value copies it")
 	clear(enc)
+	require.Equal(t, "req", got.IdempotencyKey)
 	require.Equal(t, "k", got.Success[0].Key)
-	require.Equal(t, []byte("value"), got.Success[0].Value)
+	require.Equal(t, "c", got.Compares[0].Key)
+	require.Equal(t, make([]byte, len("value")), put, "the value is a view into the encoding")
+	require.Equal(t, make([]byte, len("old")), cmp, "the value is a view into the encoding")
 }
 
 func TestCodecRejectsMalformed(t *testing.T) {
@@ -135,4 +147,35 @@ func FuzzDecodeCommand(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, cmd, again)
 	})
+}
+
+// TestFSMKeepsNoViewOfLogData checks what DecodeCommand's shared values rely
+// on: once Apply or ApplyBatch returns, the state machine holds nothing of
+// the entries' data, so Raft may reuse or drop those buffers.
+func TestFSMKeepsNoViewOfLogData(t *testing.T) {
+	cases := map[string]*Command{
+		"put":            putCmd("k", "value"),
+		"idempotent put": {IdempotencyKey: "req", Success: []Op{{Kind: OpPut, Key: "k", Value: []byte("value")}}},
+		"value compare": {
+			Compares: []Compare{{Key: "k", Target: TargetValue, Op: CmpEqual}},
+			Success:  []Op{{Kind: OpPut, Key: "k", Value: []byte("value")}},
+		},
+	}
+	for name, cmd := range cases {
+		for _, batch := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/batch=%t", name, batch), func(t *testing.T) {
+				f := NewFSM(FSMConfig{})
+				l := &raft.Log{Index: 1, Type: raft.LogCommand, Data: EncodeCommand(cmd)}
+				if batch {
+					f.ApplyBatch([]*raft.Log{l})
+				} else {
+					f.Apply(l)
+				}
+				clear(l.Data)
+				got, ok := f.Get("k")
+				require.True(t, ok)
+				require.Equal(t, "value", string(got.Value))
+			})
+		}
+	}
 }

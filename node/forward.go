@@ -49,12 +49,23 @@ func rewrite(pr *httputil.ProxyRequest) {
 	hops := forwardHops(pr.In)
 	pr.Out.Header.Set(HeaderForwarded, strconv.Itoa(hops+1))
 	pr.SetXForwarded()
+	if pr.Out.Body != nil {
+		// The proxy hides the body behind a reader of its own, through which
+		// http.Transport cannot see that the body is in memory: it would
+		// then send the headers and the body in two writes, and the leader
+		// would read them in two. The body is forward's bytes.Reader, which
+		// nothing else reads and whose Close does nothing.
+		pr.Out.Body = pr.In.Body
+	}
 }
 
 // forward relays r, with body in place of its (already read) body, to target.
 func (f *forwarder) forward(w http.ResponseWriter, r *http.Request, target string, body []byte) {
 	out := r.WithContext(context.WithValue(r.Context(), forwardTarget{}, target))
-	out.Body = io.NopCloser(bytes.NewReader(body))
+	out.Body = http.NoBody // the proxy sends no body when ContentLength is 0
+	if len(body) > 0 {
+		out.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	out.ContentLength = int64(len(body))
 	f.proxy.ServeHTTP(w, out)
 }
@@ -86,7 +97,11 @@ func (f *forwarder) close() { f.transport.CloseIdleConnections() }
 // its HeaderForwarded, or 0 when that is absent, malformed or negative, so
 // no client can stretch the hop limit.
 func forwardHops(r *http.Request) int {
-	hops, err := strconv.Atoi(r.Header.Get(HeaderForwarded))
+	v := r.Header.Get(HeaderForwarded)
+	if v == "" {
+		return 0
+	}
+	hops, err := strconv.Atoi(v)
 	if err != nil || hops < 0 {
 		return 0
 	}

@@ -19,8 +19,14 @@ type idleConns struct {
 
 func newIdleConns() *idleConns { return &idleConns{fresh: map[net.Conn]struct{}{}} }
 
-// track is the server's ConnState hook.
+// track is the server's ConnState hook. A connection leaves the fresh set
+// when it turns active, hijacked or closed; turning idle it has already
+// left it (only an active connection turns idle), so that change, which
+// ends every request, takes no lock.
 func (c *idleConns) track(conn net.Conn, state http.ConnState) {
+	if state == http.StateIdle {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if state == http.StateNew {

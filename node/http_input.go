@@ -35,7 +35,16 @@ func (l Limits) checkKey(key string) error {
 }
 
 // readBody reads the whole body, answering ErrTooLarge past limit bytes.
+// A body whose length the request declares within limit is read into one
+// buffer of that size.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64, what string) ([]byte, error) {
+	if n := r.ContentLength; n > 0 && n <= limit {
+		body := make([]byte, n)
+		if _, err := io.ReadFull(r.Body, body); err != nil {
+			return nil, Errorf(ErrBadRequest, "reading body: %v", err)
+		}
+		return body, nil
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
@@ -49,7 +58,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, what string) 
 
 // consistency returns whether a read asks for stale consistency.
 func consistency(r *http.Request) (stale bool, err error) {
-	switch c := r.URL.Query().Get(ParamConsistency); c {
+	switch c, _ := queryParam(r, ParamConsistency); c {
 	case "", ConsistencyLinear:
 		return false, nil
 	case ConsistencyStale:
@@ -61,15 +70,46 @@ func consistency(r *http.Request) (stale bool, err error) {
 
 // ifRevision parses ?if_revision=N; ok is false when the parameter is absent.
 func ifRevision(r *http.Request) (rev uint64, ok bool, err error) {
-	q := r.URL.Query()
-	if !q.Has(ParamIfRevision) {
+	v, ok := queryParam(r, ParamIfRevision)
+	if !ok {
 		return 0, false, nil
 	}
-	rev, err = strconv.ParseUint(q.Get(ParamIfRevision), 10, 64)
+	rev, err = strconv.ParseUint(v, 10, 64)
 	if err != nil {
-		return 0, false, Errorf(ErrBadRequest, "%s must be a non-negative integer, got %q", ParamIfRevision, q.Get(ParamIfRevision))
+		return 0, false, Errorf(ErrBadRequest, "%s must be a non-negative integer, got %q", ParamIfRevision, v)
 	}
 	return rev, true, nil
+}
+
+// maxPlainParams is the most parameters a query may have for queryParam to
+// read it in place; far below the limit url.ParseQuery enforces (10000).
+const maxPlainParams = 16
+
+// queryParam returns the first value of the query parameter name and
+// whether the query has it, exactly as r.URL.Query() would. A plain query
+// (no escapes, no semicolons, few parameters: every query the data API's
+// clients send) is read in place, without allocating; any other is left to
+// url.ParseQuery.
+func queryParam(r *http.Request, name string) (string, bool) {
+	raw := r.URL.RawQuery
+	if raw == "" {
+		return "", false
+	}
+	if strings.ContainsAny(raw, "%+;") || strings.Count(raw, "&") >= maxPlainParams {
+		vs, ok := r.URL.Query()[name]
+		if !ok {
+			return "", false
+		}
+		return vs[0], true
+	}
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if k, v, _ := strings.Cut(pair, "="); k == name {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 // maxIdempotencyKey is the longest Idempotency-Key header accepted.

@@ -54,13 +54,13 @@ func (n *Node) servePut(w http.ResponseWriter, r *http.Request, key string) {
 		return
 	}
 	n.serveWrite(w, r, key, value, Op{Kind: OpPut, Key: key, Value: value}, func(res Result) {
-		writeJSON(w, http.StatusOK, PutResponse{Revision: res.Revision})
+		writePut(w, res.Revision)
 	})
 }
 
 func (n *Node) serveDelete(w http.ResponseWriter, r *http.Request, key string) {
 	n.serveWrite(w, r, key, nil, Op{Kind: OpDelete, Key: key}, func(res Result) {
-		writeJSON(w, http.StatusOK, DeleteResponse{Deleted: res.Results[0].Found, Revision: res.Revision})
+		writeDelete(w, res.Results[0].Found, res.Revision)
 	})
 }
 

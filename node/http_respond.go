@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 )
 
 // retryAfterSeconds is the Retry-After hint on unavailable answers: about
@@ -16,6 +17,33 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writePut answers a put with its PutResponse, encoded as encoding/json
+// would (a newline ends it) but without reflection.
+func writePut(w http.ResponseWriter, revision uint64) {
+	var buf [48]byte
+	b := append(buf[:0], `{"revision":`...)
+	b = strconv.AppendUint(b, revision, 10)
+	writeJSONBytes(w, append(b, "}\n"...))
+}
+
+// writeDelete answers a delete with its DeleteResponse, encoded as
+// encoding/json would.
+func writeDelete(w http.ResponseWriter, deleted bool, revision uint64) {
+	var buf [64]byte
+	b := append(buf[:0], `{"deleted":`...)
+	b = strconv.AppendBool(b, deleted)
+	b = append(b, `,"revision":`...)
+	b = strconv.AppendUint(b, revision, 10)
+	writeJSONBytes(w, append(b, "}\n"...))
+}
+
+// writeJSONBytes answers 200 with body, a JSON document.
+func writeJSONBytes(w http.ResponseWriter, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
 }
 
 // writeError answers err as the API's JSON error with its code's status.

@@ -58,10 +58,16 @@ func (n *Node) servePartition(w http.ResponseWriter, r *http.Request, m *part.Ma
 		return
 	}
 	w.Header().Set(HeaderNode, n.cfg.ID)
-	err := n.runLocal(r, rep, mode, fn)
+	if err := n.runLocal(r, rep, mode, fn); err != nil {
+		n.localFailed(w, r, m, p, body, err)
+	}
+}
+
+// localFailed answers a request that the local replica of p did not serve:
+// it forwards the request to the leader the replica names, or answers err.
+func (n *Node) localFailed(w http.ResponseWriter, r *http.Request, m *part.Map, p part.Partition, body []byte, err error) {
 	var nl *NotLeaderError
 	switch {
-	case err == nil:
 	case errors.As(err, &nl) && nl.LeaderID != "":
 		w.Header().Del(HeaderNode) // the node forwarded to names itself
 		n.forwardTo(w, r, m, nl.LeaderID, body)
@@ -78,6 +84,9 @@ func (n *Node) runLocal(r *http.Request, rep *Replica, mode serveMode, fn localF
 	case modeLinear:
 		if brokenLinearizableReads() {
 			break
+		}
+		if !rep.IsLeader() { // as ReadBarrier would answer, without a timer
+			return rep.notLeader()
 		}
 		ctx, cancel := contextWithTimeout(r, n.cfg.WriteTimeout)
 		defer cancel()

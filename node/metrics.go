@@ -55,16 +55,6 @@ func (n *Node) leaderCount() float64 {
 	return float64(count)
 }
 
-// instrument records the latency and status of every request to h and
-// counts it in the request rate.
-func (m *metrics) instrument(route string, h http.Handler) http.Handler {
-	obs := m.requests.MustCurryWith(prometheus.Labels{"route": route})
-	return promhttp.InstrumentHandlerDuration(obs, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		m.rate.add()
-		h.ServeHTTP(w, r)
-	}))
-}
-
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
 }

@@ -7,26 +7,38 @@ import (
 	"github.com/hashicorp/raft"
 )
 
-// leaderVerifier batches VerifyLeader calls: every reader that joins while a
-// round is pending shares the next round's quorum check, and a round always
-// starts after its readers joined. A success means a quorum still followed
-// this leader after each reader took its read index (hashicorp/raft counts
-// replies to heartbeats in flight, which no newer leader can have sent).
+// leaderVerifier batches leadership checks for linearizable reads: every
+// reader that joins while a round runs waits for the next round, which
+// starts after they all joined and whose answer they share. A success means
+// a quorum still followed this leader after each reader took its read index
+// (hashicorp/raft counts replies to heartbeats in flight, which no newer
+// leader can have sent).
 type leaderVerifier struct {
-	raft    *raft.Raft
-	mu      sync.Mutex
-	waiters []chan error
-	kick    chan struct{}
-	stop    chan struct{}
-	done    chan struct{}
+	check func() error // one quorum round: Raft's VerifyLeader
+	mu    sync.Mutex
+	next  *verifyRound // the round readers join; nil while none waits
+	kick  chan struct{}
+	stop  chan struct{}
+	done  chan struct{}
+}
+
+// verifyRound is one quorum check, whose answer all its readers share.
+type verifyRound struct {
+	answered chan struct{} // closed once err is set
+	err      error
 }
 
 func newLeaderVerifier(r *raft.Raft) *leaderVerifier {
+	return startVerifier(func() error { return r.VerifyLeader().Error() })
+}
+
+// startVerifier starts a verifier whose rounds each call check once.
+func startVerifier(check func() error) *leaderVerifier {
 	v := &leaderVerifier{
-		raft: r,
-		kick: make(chan struct{}, 1),
-		stop: make(chan struct{}),
-		done: make(chan struct{}),
+		check: check,
+		kick:  make(chan struct{}, 1),
+		stop:  make(chan struct{}),
+		done:  make(chan struct{}),
 	}
 	go v.run()
 	return v
@@ -34,17 +46,14 @@ func newLeaderVerifier(r *raft.Raft) *leaderVerifier {
 
 // verify waits for a quorum round that started after the call.
 func (v *leaderVerifier) verify(ctx context.Context) error {
-	ch := make(chan error, 1)
-	v.mu.Lock()
-	v.waiters = append(v.waiters, ch)
-	v.mu.Unlock()
+	round := v.join()
 	select {
 	case v.kick <- struct{}{}:
-	default:
+	default: // a kick is pending: the round it starts includes this reader
 	}
 	select {
-	case err := <-ch:
-		return err
+	case <-round.answered:
+		return round.err
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-v.done:
@@ -52,31 +61,49 @@ func (v *leaderVerifier) verify(ctx context.Context) error {
 	}
 }
 
+// join returns the round that starts next, making it for the first reader.
+func (v *leaderVerifier) join() *verifyRound {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.next == nil {
+		v.next = &verifyRound{answered: make(chan struct{})}
+	}
+	return v.next
+}
+
 func (v *leaderVerifier) run() {
 	defer close(v.done)
 	for {
 		select {
 		case <-v.kick:
-			v.answer(v.take(), v.raft.VerifyLeader().Error())
+			// A reader that joined just before the last round was taken
+			// leaves a kick behind with nobody waiting: no round for it.
+			if round := v.take(); round != nil {
+				round.answer(v.check())
+			}
 		case <-v.stop:
-			v.answer(v.take(), raft.ErrRaftShutdown)
+			if round := v.take(); round != nil {
+				round.answer(raft.ErrRaftShutdown)
+			}
 			return
 		}
 	}
 }
 
-func (v *leaderVerifier) take() []chan error {
+// take removes the round readers have joined, so later readers start a new
+// one; nil if nobody has joined.
+func (v *leaderVerifier) take() *verifyRound {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	batch := v.waiters
-	v.waiters = nil
-	return batch
+	round := v.next
+	v.next = nil
+	return round
 }
 
-func (v *leaderVerifier) answer(batch []chan error, err error) {
-	for _, ch := range batch {
-		ch <- err
-	}
+// answer gives every reader of the round err.
+func (r *verifyRound) answer(err error) {
+	r.err = err
+	close(r.answered)
 }
 
 // close stops the verifier, failing pending readers, and waits for it.
