@@ -33,7 +33,7 @@ func TestRunServesTheUIUntilStopped(t *testing.T) {
 }
 
 func TestRunFailsOnABadListenAddress(t *testing.T) {
-	cfg := config{httpAddr: "127.0.0.1:-1", endpoints: []string{"localhost:8081"}}
+	cfg := config{httpAddr: "127.0.0.1:-1", endpoints: []string{"balancer.test:8081"}}
 	err := run(t.Context(), cfg, io.Discard)
 	require.ErrorContains(t, err, "listen on 127.0.0.1:-1")
 }

@@ -11,7 +11,7 @@ import (
 )
 
 func TestParseConfigDefaults(t *testing.T) {
-	cfg, err := parseConfig([]string{"-endpoints", "127.0.0.1:9001"}, io.Discard)
+	cfg, err := parseConfig([]string{"-endpoints", "node.test:9001"}, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, targetTreekv, cfg.target)
 	assert.Equal(t, 16, cfg.clients)
