@@ -41,7 +41,7 @@ func (c *Client) do(ctx context.Context, a *apiCall) (*apiAnswer, error) {
 			}
 		}
 		t := c.pick(a, &r, i)
-		ans, f := c.try(ctx, t.base, a, idempotencyKey)
+		ans, f := c.attempt(ctx, t, a, idempotencyKey)
 		info.recordAttempt(i+1, t.base, servedBy(ans, f))
 		c.observe(t, ans, f)
 		if f == nil {

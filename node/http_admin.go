@@ -1,12 +1,8 @@
 package node
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/treekv/kv/node/part"
 )
@@ -87,16 +83,5 @@ func decodeAdmin(w http.ResponseWriter, r *http.Request, v any) error {
 	if err != nil {
 		return err
 	}
-	if !utf8.Valid(body) {
-		return Errorf(ErrBadRequest, "invalid JSON: the body is not valid UTF-8")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return Errorf(ErrBadRequest, "invalid JSON: %v", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Errorf(ErrBadRequest, "invalid JSON: data after the object")
-	}
-	return nil
+	return decodeStrictJSON(body, "invalid JSON", v)
 }

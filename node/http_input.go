@@ -1,6 +1,8 @@
 package node
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -121,4 +123,22 @@ func idempotencyKey(r *http.Request) (string, error) {
 		return "", Errorf(ErrBadRequest, "%s is %d bytes, over the limit of %d", HeaderIdempotencyKey, len(k), maxIdempotencyKey)
 	}
 	return k, nil
+}
+
+// decodeStrictJSON decodes body, one JSON value, into v: invalid UTF-8,
+// unknown fields and data after the value are refused as bad requests
+// whose message starts with what.
+func decodeStrictJSON(body []byte, what string, v any) error {
+	if !utf8.Valid(body) {
+		return Errorf(ErrBadRequest, "%s: the body is not valid UTF-8", what)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return Errorf(ErrBadRequest, "%s: %v", what, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Errorf(ErrBadRequest, "%s: data after the object", what)
+	}
+	return nil
 }

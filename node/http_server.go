@@ -27,8 +27,10 @@ const kvPrefix = "/v1/kv/"
 // serveKV itself, because ServeMux would clean (and redirect) keys holding
 // "//" or "..".
 func (n *Node) handler() http.Handler {
+	kv := n.metrics.instrument("kv", http.HandlerFunc(n.serveKV))
 	mux := http.NewServeMux()
 	n.dataRoutes(mux)
+	mux.Handle("POST /v1/batch", n.metrics.instrument("batch", n.serveBatch(kv)))
 	n.adminRoutes(mux)
 	n.opsRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -39,7 +41,6 @@ func (n *Node) handler() http.Handler {
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	}
-	kv := n.metrics.instrument("kv", http.HandlerFunc(n.serveKV))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.EscapedPath(), kvPrefix) {
 			kv.ServeHTTP(w, r)

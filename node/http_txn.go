@@ -1,11 +1,7 @@
 package node
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"net/http"
-	"unicode/utf8"
 
 	"github.com/treekv/kv/node/part"
 )
@@ -46,17 +42,9 @@ func (n *Node) serveTxn(w http.ResponseWriter, r *http.Request) {
 }
 
 func (n *Node) decodeTxn(body []byte) (*Command, []string, error) {
-	if !utf8.Valid(body) {
-		return nil, nil, Errorf(ErrBadRequest, "invalid transaction JSON: the body is not valid UTF-8")
-	}
 	var req TxnRequest
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		return nil, nil, Errorf(ErrBadRequest, "invalid transaction JSON: %v", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, nil, Errorf(ErrBadRequest, "invalid transaction JSON: data after the object")
+	if err := decodeStrictJSON(body, "invalid transaction JSON", &req); err != nil {
+		return nil, nil, err
 	}
 	return n.cfg.Limits.txnCommand(&req)
 }

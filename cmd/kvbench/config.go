@@ -47,6 +47,7 @@ type config struct {
 	preload     bool
 	start       bool
 	pids        []int
+	cpuProfile  string
 
 	compare        bool
 	repeat         int
@@ -104,6 +105,7 @@ func newFlagSet(stderr io.Writer) (*config, *flag.FlagSet) {
 	fs.StringVar(&cfg.consistency, "consistency", consistencyLinearizable, "reads: linearizable or stale (etcd: serializable; redis: no difference)")
 	fs.BoolVar(&cfg.preload, "preload", true, "write every key once before a run that reads")
 	fs.BoolVar(&cfg.start, "start", false, "start the target on loopback (durable defaults), and stop it at the end")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the generator (kvbench itself) to this file")
 	fs.Func("pids", "comma-separated process IDs of the target's servers, whose CPU time is reported (without -start)", func(s string) (err error) {
 		cfg.pids, err = parseInts(s)
 		return err

@@ -14,8 +14,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 
 	"github.com/treekv/kv/cmd/internal/cli"
 )
@@ -29,9 +31,33 @@ func main() {
 // run does what cfg asks: one run, or the comparison. JSON lines and the
 // table go to stdout, progress to stderr.
 func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
+	if cfg.cpuProfile != "" {
+		stop, err := startCPUProfile(cfg.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if cfg.compare {
 		return runCompare(ctx, cfg, stdout, stderr)
 	}
 	_, err := runTarget(ctx, cfg, cfg.target, []cellPlan{singleCell(cfg)}, stdout, stderr)
 	return err
+}
+
+// startCPUProfile profiles the generator's CPU into the file at path until
+// the returned function is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
