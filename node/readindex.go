@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"runtime"
 	"sync"
 
 	"github.com/hashicorp/raft"
@@ -76,6 +77,10 @@ func (v *leaderVerifier) run() {
 	for {
 		select {
 		case <-v.kick:
+			// Readers often come together (the requests of one batch):
+			// letting the others run first lets them join this round
+			// rather than wait for the next.
+			runtime.Gosched()
 			// A reader that joined just before the last round was taken
 			// leaves a kick behind with nobody waiting: no round for it.
 			if round := v.take(); round != nil {
