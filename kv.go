@@ -56,9 +56,9 @@ type ClientConfig struct {
 	MaxBackoff time.Duration
 	// MaxBatch bounds how many calls share one request in partition-aware
 	// mode. There, a single-key call (Get, Put, Delete and their
-	// compare-and-swap forms) routed to a node that already has two
-	// requests of this client in flight waits for one of them to end, and
-	// every call waiting for that node then leaves in one POST /v1/batch,
+	// compare-and-swap forms) routed to a node that already has a request
+	// of this client in flight waits for it to end, and every call waiting
+	// for that node then leaves in one POST /v1/batch,
 	// whose calls the node serves independently, each exactly as if it had
 	// come alone (a batch is not a transaction). Fewer requests carry more
 	// calls: less CPU per call on both sides under concurrency, no change

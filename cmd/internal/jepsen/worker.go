@@ -21,7 +21,6 @@ type worker struct {
 }
 
 func (w *worker) loop(ctx context.Context) {
-	defer w.client.Close()
 	for {
 		n, ok := w.next(ctx)
 		if !ok {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,7 +19,7 @@ type WorkloadConfig struct {
 	// endpoint i, so reads reach every node.
 	Endpoints []string
 	// Clients is the number of concurrent clients, each with its own
-	// kv.Client. Default 5.
+	// kv.Client unless Shared. Default 5.
 	Clients int
 	// Pinned adds one client per endpoint listed, after the Clients others
 	// (so with IDs from Clients on), that talks to that endpoint alone: to
@@ -41,6 +42,21 @@ type WorkloadConfig struct {
 	// MinKnown is the guard: a run with fewer operations of known outcome
 	// proves too little and fails. Default Ops/2.
 	MinKnown int
+	// Controller, when set, makes the clients (the pinned ones aside)
+	// partition-aware: each kv.Client follows the cluster map of the
+	// controller at this base URL (or comma-separated URLs) and sends every
+	// call to its key's partition leader, with Endpoints as the fallback
+	// list. Empty means plain clients of Endpoints.
+	Controller string
+	// Shared makes the clients (the pinned ones aside) share one kv.Client,
+	// built as client 0's would be, instead of one each. With Controller
+	// set, concurrent calls bound for one node then leave together in
+	// batches (kv.ClientConfig.MaxBatch, at its default).
+	Shared bool
+	// HTTPClient, when set, sends the requests of the clients (the pinned
+	// ones aside), their fetches of the cluster map included, so that a
+	// test may put faults on the way. Nil means each kv.Client's own.
+	HTTPClient *http.Client
 }
 
 func (cfg WorkloadConfig) withDefaults() WorkloadConfig {
@@ -89,6 +105,7 @@ func RunWorkload(ctx context.Context, h *History, cfg WorkloadConfig) (Stats, er
 	if err != nil {
 		return Stats{}, err
 	}
+	defer closeWorkers(workers)
 	var wg sync.WaitGroup
 	for _, w := range workers {
 		wg.Go(func() { w.loop(ctx) })
@@ -111,21 +128,52 @@ type run struct {
 }
 
 func (r *run) newWorkers() ([]*worker, error) {
-	workers := make([]*worker, r.cfg.Clients+len(r.cfg.Pinned))
-	for id := range workers {
-		endpoints := r.cfg.Endpoints
-		if id >= r.cfg.Clients {
-			endpoints = r.cfg.Pinned[id-r.cfg.Clients : id-r.cfg.Clients+1]
-		}
-		client, err := newClient(endpoints, id, r.cfg.MaxAttempts)
-		if err != nil {
-			closeWorkers(workers[:id])
-			return nil, err
-		}
+	clients, err := r.newClients()
+	if err != nil {
+		return nil, err
+	}
+	workers := make([]*worker, len(clients))
+	for id, client := range clients {
 		workers[id] = &worker{run: r, id: id, client: client,
 			rng: rand.New(rand.NewPCG(r.cfg.Seed, uint64(id))), seen: map[string]kv.Value{}}
 	}
 	return workers, nil
+}
+
+// newClients returns the client of each worker.
+func (r *run) newClients() ([]*kv.Client, error) {
+	clients := make([]*kv.Client, r.cfg.Clients+len(r.cfg.Pinned))
+	for id := range clients {
+		client, err := r.clientFor(id, clients[:id])
+		if err != nil {
+			closeClients(clients[:id])
+			return nil, err
+		}
+		clients[id] = client
+	}
+	return clients, nil
+}
+
+// clientFor returns worker id's client, given the clients of the workers
+// before it: a pinned worker's own, else its own or, when cfg.Shared, the
+// one of worker 0.
+func (r *run) clientFor(id int, before []*kv.Client) (*kv.Client, error) {
+	switch {
+	case id >= r.cfg.Clients:
+		return newClient(r.cfg.Pinned[id-r.cfg.Clients:id-r.cfg.Clients+1], id, r.cfg.MaxAttempts)
+	case r.cfg.Shared && id > 0:
+		return before[0], nil
+	}
+	return newRoutedClient(r.cfg.Endpoints, id, r.cfg.MaxAttempts, kv.ClientConfig{
+		Controller: r.cfg.Controller, HTTPClient: r.cfg.HTTPClient})
+}
+
+// closeClients closes every client; a shared one is closed more than once,
+// which kv.Client allows.
+func closeClients(clients []*kv.Client) {
+	for _, c := range clients {
+		c.Close()
+	}
 }
 
 func closeWorkers(workers []*worker) {
@@ -136,12 +184,20 @@ func closeWorkers(workers []*worker) {
 
 // newClient returns a patient client whose calls start on endpoint id.
 func newClient(endpoints []string, id, attempts int) (*kv.Client, error) {
+	return newRoutedClient(endpoints, id, attempts, kv.ClientConfig{})
+}
+
+// newRoutedClient returns a patient client whose calls start on endpoint
+// id, with the Controller and HTTPClient of cfg: when its Controller is
+// set, calls go first to their partition's leader as that controller's map
+// names it.
+func newRoutedClient(endpoints []string, id, attempts int, cfg kv.ClientConfig) (*kv.Client, error) {
 	if len(endpoints) == 0 {
 		return nil, fmt.Errorf("no endpoints")
 	}
-	rotated := append(append([]string{}, endpoints[id%len(endpoints):]...), endpoints[:id%len(endpoints)]...)
-	return kv.NewClient(kv.ClientConfig{Endpoints: rotated, MaxAttempts: attempts,
-		BaseBackoff: 10 * time.Millisecond, MaxBackoff: 200 * time.Millisecond})
+	cfg.Endpoints = append(append([]string{}, endpoints[id%len(endpoints):]...), endpoints[:id%len(endpoints)]...)
+	cfg.MaxAttempts, cfg.BaseBackoff, cfg.MaxBackoff = attempts, 10*time.Millisecond, 200*time.Millisecond
+	return kv.NewClient(cfg)
 }
 
 // next claims the next operation number, or reports that the run is done.
