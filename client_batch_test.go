@@ -1,9 +1,12 @@
 package kv
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -46,12 +49,13 @@ func (n *batchNode) serve(w http.ResponseWriter, r *http.Request) {
 		writePutAnswer(w, r.URL.EscapedPath())
 		return
 	}
-	var req node.BatchRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+	raw, _ := io.ReadAll(r.Body)
+	ops, err := node.ParseBatchRequest(raw)
+	if err != nil || r.Header.Get("Content-Type") != node.BatchContentType {
+		http.Error(w, fmt.Sprintf("not a binary batch: %v", err), http.StatusBadRequest)
 		return
 	}
-	n.record(func() { n.batches = append(n.batches, req.Ops) })
+	n.record(func() { n.batches = append(n.batches, ops) })
 	switch {
 	case n.refuse:
 		node.WriteError(w, node.Errorf(node.ErrNotFound, "no route for POST /v1/batch"))
@@ -60,7 +64,8 @@ func (n *batchNode) serve(w http.ResponseWriter, r *http.Request) {
 			_ = conn.Close()
 		}
 	default:
-		node.WriteJSON(w, http.StatusOK, batchAnswerFor(req.Ops))
+		w.Header().Set("Content-Type", node.BatchContentType)
+		_, _ = w.Write(node.AppendBatchResponse(nil, batchAnswerFor(ops).Results))
 	}
 }
 
@@ -262,15 +267,38 @@ func TestBatchAnswerIsTheAnswerAlone(t *testing.T) {
 	assert.Equal(t, "n3", f.node)
 }
 
+func TestReadBatchAnswerReadsJSONAndBinary(t *testing.T) {
+	results := []node.BatchResult{{Status: 200, Header: map[string]string{node.HeaderRevision: "4"}, Body: []byte("v")},
+		{Status: 404, Body: []byte(`{"error":{"code":"not_found","message":"m"}}`)}}
+	binaryForm := node.AppendBatchResponse(nil, results)
+	jsonForm, err := json.Marshal(node.BatchResponse{Results: results})
+	require.NoError(t, err)
+	for ct, body := range map[string][]byte{node.BatchContentType: binaryForm, "application/json": jsonForm} {
+		resp := &http.Response{Header: http.Header{"Content-Type": {ct}}, Body: io.NopCloser(bytes.NewReader(body))}
+		got, f := readBatchAnswer(resp, 2)
+		require.Nil(t, f, ct)
+		assert.Equal(t, results, got, ct)
+	}
+}
+
 func TestReadBatchAnswerRefusesAMalformedAnswer(t *testing.T) {
+	two := node.AppendBatchResponse(nil, []node.BatchResult{{Status: 200}, {Status: 200}})
 	for name, body := range map[string]string{
-		"not JSON":      `{"results":`,
-		"too few":       `{"results":[{"status":200}]}`,
-		"too many":      `{"results":[{"status":200},{"status":200},{"status":200}]}`,
-		"wrong results": `{"results":{}}`,
+		"not JSON":        `{"results":`,
+		"too few":         `{"results":[{"status":200}]}`,
+		"too many":        `{"results":[{"status":200},{"status":200},{"status":200}]}`,
+		"wrong results":   `{"results":{}}`,
+		"binary, cut":     node.BatchContentType + "\n" + string(two[:len(two)-1]),
+		"binary, too few": node.BatchContentType + "\n" + string(node.AppendBatchResponse(nil, []node.BatchResult{{Status: 200}})),
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, f := readBatchAnswer(strings.NewReader(body), 2)
+			header := http.Header{}
+			if ct, rest, ok := strings.Cut(body, "\n"); ok {
+				header.Set("Content-Type", ct)
+				body = rest
+			}
+			resp := &http.Response{Header: header, Body: io.NopCloser(strings.NewReader(body))}
+			_, f := readBatchAnswer(resp, 2)
 			require.NotNil(t, f)
 			assert.True(t, errors.Is(f.err, ErrInternal), "%v", f.err)
 			assert.False(t, f.retryable)
@@ -308,4 +336,28 @@ func TestClientConfigMaxBatch(t *testing.T) {
 	require.NoError(t, err)
 	defer plain.Close()
 	assert.Nil(t, plain.batch, "without a map, calls are not routed and not batched")
+}
+
+func TestBatchContextLastsAsLongAsItsCallsMayWait(t *testing.T) {
+	now := time.Now()
+	soon, cancelSoon := context.WithDeadline(context.Background(), now.Add(time.Second))
+	defer cancelSoon()
+	later, cancelLater := context.WithDeadline(context.Background(), now.Add(time.Hour))
+	defer cancelLater()
+	callIn := func(ctx context.Context) *batchCall { return &batchCall{ctx: ctx} }
+
+	ctx, cancel := batchContext([]*batchCall{callIn(soon), callIn(later)})
+	defer cancel()
+	d, ok := ctx.Deadline()
+	require.True(t, ok)
+	assert.Equal(t, now.Add(time.Hour), d, "the last deadline of its calls")
+
+	ctx, cancel = batchContext([]*batchCall{callIn(soon), callIn(context.Background())})
+	defer cancel()
+	_, ok = ctx.Deadline()
+	assert.False(t, ok, "a call without a deadline may wait forever")
+
+	cancelSoon()
+	cancelLater()
+	assert.NoError(t, ctx.Err(), "the calls' cancellations do not end the batch")
 }

@@ -3,6 +3,7 @@ package node
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
@@ -22,18 +23,58 @@ func (n *Node) serveBatch(kv http.Handler) http.HandlerFunc {
 			writeError(w, err)
 			return
 		}
-		var req BatchRequest
-		if err := decodeStrictJSON(body, "invalid batch JSON", &req); err != nil {
-			writeError(w, err)
-			return
-		}
-		subs, err := batchRequests(r, req.Ops)
+		binaryForm := isBinaryBatch(r)
+		ops, err := decodeBatch(body, binaryForm)
 		if err != nil {
 			writeError(w, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, BatchResponse{Results: serveAll(kv, subs)})
+		subs, err := batchRequests(r, ops)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		results := serveAll(kv, subs)
+		if binaryForm {
+			writeBinaryBatch(w, results)
+			return
+		}
+		writeJSON(w, http.StatusOK, BatchResponse{Results: results})
 	}
+}
+
+// isBinaryBatch reports whether r's body is in the binary form
+// (BatchContentType), which its answer then takes too.
+func isBinaryBatch(r *http.Request) bool {
+	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	return strings.EqualFold(strings.TrimSpace(ct), BatchContentType)
+}
+
+// decodeBatch reads the requests of a batch body, JSON or binary.
+func decodeBatch(body []byte, binaryForm bool) ([]BatchOp, error) {
+	if binaryForm {
+		ops, err := ParseBatchRequest(body)
+		if err != nil {
+			return nil, Errorf(ErrBadRequest, "invalid binary batch: %v", err)
+		}
+		return ops, nil
+	}
+	var req BatchRequest
+	err := decodeStrictJSON(body, "invalid batch JSON", &req)
+	return req.Ops, err
+}
+
+// writeBinaryBatch answers a binary batch with its results.
+func writeBinaryBatch(w http.ResponseWriter, results []BatchResult) {
+	size := 8
+	for _, res := range results {
+		size += len(res.Body) + 64
+	}
+	body := AppendBatchResponse(make([]byte, 0, size), results)
+	w.Header().Set("Content-Type", BatchContentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
 }
 
 // batchRequests checks ops and turns each into a request of its own, with
