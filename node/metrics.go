@@ -36,6 +36,9 @@ func newMetrics(n *Node) *metrics {
 		replicaGauge("treekv_replicas", "Replicas hosted by this node.", func() float64 { return float64(len(n.Replicas())) }),
 		replicaGauge("treekv_leaders", "Replicas on this node that lead their partition.", n.leaderCount),
 	)
+	if n.sharedLog != nil {
+		m.registry.MustRegister(raftLogCounters(n.sharedLog)...)
+	}
 	return m
 }
 

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/treekv/kv/node"
 )
 
 // Names of the targets.
@@ -64,6 +66,7 @@ type config struct {
 type treekvConfig struct {
 	client     string // clientKV or clientHTTP
 	controller string // base URL of the controller whose map routes kv.Client, or ""
+	maxBatch   int    // kv.ClientConfig.MaxBatch: 0 its default, 1 no batching
 }
 
 // etcdConfig is how the etcd target is reached.
@@ -148,6 +151,7 @@ func declareServerFlags(fs *flag.FlagSet, cfg *config) {
 	fs.StringVar(&cfg.servers.etcdBin, "etcd-bin", "etcd", "with -start: the etcd server binary")
 	fs.StringVar(&cfg.servers.redisBin, "redis-bin", "redis-server", "with -start: the Redis server binary")
 	fs.StringVar(&cfg.treekv.client, "treekv-client", "", "treekv requests through kv.Client (kv) or a plain net/http client (http) (default kv with -start -treekv-via leaders, else http)")
+	fs.IntVar(&cfg.treekv.maxBatch, "treekv-max-batch", 0, "kv.Client's MaxBatch: calls one batch may carry when routing to the leaders (0: the client's default, 128; 1: every call alone)")
 	fs.IntVar(&cfg.etcd.conns, "etcd-conns", 0, "etcd gRPC connections shared by the clients (0: one per 16 clients)")
 }
 
@@ -218,6 +222,8 @@ func (c *config) checkTargets() error {
 		return fmt.Errorf("-endpoints: redis takes one address, not %d", len(c.endpoints))
 	case c.treekv.client != clientKV && c.treekv.client != clientHTTP:
 		return fmt.Errorf("-treekv-client %q: use kv or http", c.treekv.client)
+	case c.treekv.maxBatch < 0 || c.treekv.maxBatch > node.MaxBatchOps:
+		return fmt.Errorf("-treekv-max-batch (%d) must be between 0 (the client's default) and %d", c.treekv.maxBatch, node.MaxBatchOps)
 	case c.etcd.conns < 0:
 		return fmt.Errorf("-etcd-conns (%d) cannot be negative", c.etcd.conns)
 	}

@@ -93,6 +93,8 @@ func TestParseConfigRefusesBadFlags(t *testing.T) {
 		{Name: "two redis endpoints", Args: []string{"-target", "redis", "-endpoints", "a:1,b:2"}, Message: "redis takes one address"},
 		{Name: "treekv client", Args: with("-treekv-client", "grpc"), Message: `-treekv-client "grpc"`},
 		{Name: "etcd conns", Args: with("-etcd-conns", "-1"), Message: "-etcd-conns (-1)"},
+		{Name: "negative max batch", Args: with("-treekv-max-batch", "-1"), Message: "-treekv-max-batch (-1)"},
+		{Name: "max batch too large", Args: with("-treekv-max-batch", "1025"), Message: "-treekv-max-batch (1025)"},
 		{Name: "via", Args: with("-treekv-via", "proxy"), Message: `-treekv-via "proxy"`},
 		{Name: "leaders with http", Args: []string{"-start", "-treekv-via", "leaders", "-treekv-client", "http"}, Message: "-treekv-client http cannot route to the leaders"},
 		{Name: "default via with http", Args: []string{"-compare", "-treekv-client", "http"}, Message: "-treekv-client http cannot route to the leaders"},

@@ -51,15 +51,23 @@ func describeTreekv(cfg config) string {
 		servers += " joined to a cmd/controller (its CPU counted with theirs)"
 	}
 	return fmt.Sprintf("%s, %d partitions of %d replicas, -treekv-via %s: %s, sent by %s", servers,
-		cfg.servers.partitions, treekvReplicas, cfg.servers.via, route, describeClient(cfg.treekv.client))
+		cfg.servers.partitions, treekvReplicas, cfg.servers.via, route, describeClient(cfg))
 }
 
-// describeClient names the treekv client.
-func describeClient(client string) string {
-	if client == clientKV {
+// describeClient names the treekv client and, when it routes to the
+// leaders, how it batches.
+func describeClient(cfg config) string {
+	switch {
+	case cfg.treekv.client != clientKV:
+		return "net/http"
+	case cfg.servers.via != viaLeaders:
 		return "kv.Client"
+	case cfg.treekv.maxBatch == 1:
+		return "kv.Client, every call alone (-treekv-max-batch 1)"
+	case cfg.treekv.maxBatch > 1:
+		return fmt.Sprintf("kv.Client, the calls waiting for a node sent together in POST /v1/batch (up to %d)", cfg.treekv.maxBatch)
 	}
-	return "net/http"
+	return "kv.Client, the calls waiting for a node sent together in POST /v1/batch"
 }
 
 // describeEtcdConns says how many gRPC connections the etcd target uses.

@@ -13,7 +13,9 @@ func TestDescribeTreekvNamesTheMode(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"-start"}, []string{"joined to a cmd/controller", "-treekv-via leaders", "straight to its partition's leader", "kv.Client"}},
+		{[]string{"-start"}, []string{"joined to a cmd/controller", "-treekv-via leaders", "straight to its partition's leader", "kv.Client, the calls waiting for a node sent together in POST /v1/batch"}},
+		{[]string{"-start", "-treekv-max-batch", "1"}, []string{"joined to a cmd/controller", "-treekv-via leaders", "every call alone (-treekv-max-batch 1)"}},
+		{[]string{"-start", "-treekv-max-batch", "16"}, []string{"joined to a cmd/controller", "-treekv-via leaders", "POST /v1/batch (up to 16)"}},
 		{[]string{"-start", "-treekv-via", "nodes"}, []string{"3 cmd/node processes,", "-treekv-via nodes", "nodes in turn", "net/http"}},
 		{[]string{"-start", "-treekv-via", "balancer", "-treekv-client", "kv"}, []string{"-treekv-via balancer", "cmd/load-balancer", "kv.Client"}},
 	}

@@ -28,7 +28,7 @@ type kvStore struct {
 // nodes of its map, each request sent to its partition's leader (every call
 // waits for the first map).
 func openKVStore(cfg storeConfig) (*kvStore, error) {
-	kc := kv.ClientConfig{Endpoints: cfg.endpoints, HTTPClient: newHTTPClient(cfg.clients)}
+	kc := kv.ClientConfig{Endpoints: cfg.endpoints, HTTPClient: newHTTPClient(cfg.clients), MaxBatch: cfg.treekv.maxBatch}
 	if cfg.treekv.controller != "" {
 		kc.Endpoints, kc.Controller = nil, cfg.treekv.controller
 	}
