@@ -5,8 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-
-	"golang.org/x/sync/errgroup"
+	"sync"
 )
 
 // serveBatch answers POST /v1/batch: it checks the form of every request of
@@ -34,7 +33,7 @@ func (n *Node) serveBatch(kv http.Handler) http.HandlerFunc {
 			writeError(w, err)
 			return
 		}
-		results := serveAll(kv, subs)
+		results := serveAll(n.workers, kv, subs)
 		if binaryForm {
 			writeBinaryBatch(w, results)
 			return
@@ -126,19 +125,21 @@ func batchRequest(r *http.Request, op BatchOp) (*http.Request, error) {
 // the connections a batch a node forwards may open to a leader.
 const batchConcurrency = 64
 
-// serveAll serves every request through h, batchConcurrency at a time, and
-// returns their results in order.
-func serveAll(h http.Handler, subs []*http.Request) []BatchResult {
+// serveAll serves every request through h on pool's workers,
+// batchConcurrency at a time, and returns their results in order.
+func serveAll(pool *workPool, h http.Handler, subs []*http.Request) []BatchResult {
 	recs := make([]batchRecorder, len(subs))
-	var g errgroup.Group
-	g.SetLimit(batchConcurrency)
+	slots := make(chan struct{}, batchConcurrency)
+	var wg sync.WaitGroup
+	wg.Add(len(subs))
 	for i, sub := range subs {
-		g.Go(func() error {
+		slots <- struct{}{}
+		pool.run(func() {
+			defer func() { <-slots; wg.Done() }()
 			h.ServeHTTP(&recs[i], sub)
-			return nil
 		})
 	}
-	_ = g.Wait() // the functions return no error
+	wg.Wait()
 	results := make([]BatchResult, len(subs))
 	for i := range recs {
 		results[i] = recs[i].result()

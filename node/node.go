@@ -28,6 +28,7 @@ type Node struct {
 	server   *http.Server
 	conns    *idleConns
 	forward  *forwarder
+	workers  *workPool // serves the requests of batches
 	metrics  *metrics
 	mu       sync.RWMutex
 	pmap     *part.Map
@@ -57,6 +58,7 @@ func New(cfg Config) (*Node, error) {
 	}
 	n.metrics = newMetrics(n)
 	n.forward = newForwarder(cfg.ID)
+	n.workers = newWorkPool(workerIdleTimeout)
 	if err := n.reopen(); err != nil {
 		return nil, errors.Join(err, n.Close())
 	}
@@ -149,6 +151,9 @@ func (n *Node) Close() error {
 	}
 	if n.forward != nil {
 		n.forward.close()
+	}
+	if n.workers != nil {
+		n.workers.close()
 	}
 	if n.mux != nil {
 		errs = append(errs, n.mux.Close())
