@@ -161,12 +161,22 @@ func pendingCalls(c *Client, base string) int {
 	return len(c.batch.queue(base).pending)
 }
 
-func TestBatcherSendsTheCallsWaitingForANodeInOneBatch(t *testing.T) {
-	c, n := newBatchingClient(t), newBatchNode(t)
+// queuedBehindOne queues count calls to n behind one that holds its slot,
+// then lets that one through, which must succeed; it returns the client
+// and the outcomes of the queued calls.
+func queuedBehindOne(t *testing.T, n *batchNode, count int) (*Client, []chan batchOutcome) {
+	t.Helper()
+	c := newBatchingClient(t)
 	first := occupy(t, c, n)
-	outs := queueCalls(t, context.Background(), c, n, 10)
+	outs := queueCalls(t, context.Background(), c, n, count)
 	close(n.gate)
 	require.Nil(t, (<-first).f)
+	return c, outs
+}
+
+func TestBatcherSendsTheCallsWaitingForANodeInOneBatch(t *testing.T) {
+	n := newBatchNode(t)
+	_, outs := queuedBehindOne(t, n, 10)
 	for i, out := range outs {
 		got := <-out
 		require.Nil(t, got.f, "call %d", i+1)
@@ -188,12 +198,9 @@ func TestBatcherSendsTheCallsWaitingForANodeInOneBatch(t *testing.T) {
 }
 
 func TestBatcherSendsCallsAloneToANodeWithoutBatches(t *testing.T) {
-	c, n := newBatchingClient(t), newBatchNode(t)
+	n := newBatchNode(t)
 	n.refuse = true
-	first := occupy(t, c, n)
-	outs := queueCalls(t, context.Background(), c, n, 3)
-	close(n.gate)
-	require.Nil(t, (<-first).f)
+	c, outs := queuedBehindOne(t, n, 3)
 	for i, out := range outs {
 		got := <-out
 		require.Nil(t, got.f, "call %d is sent again alone", i+1)
@@ -207,12 +214,9 @@ func TestBatcherSendsCallsAloneToANodeWithoutBatches(t *testing.T) {
 }
 
 func TestBatcherFailsEveryCallOfABatchThatBroke(t *testing.T) {
-	c, n := newBatchingClient(t), newBatchNode(t)
+	n := newBatchNode(t)
 	n.hangup = true
-	first := occupy(t, c, n)
-	outs := queueCalls(t, context.Background(), c, n, 3)
-	close(n.gate)
-	require.Nil(t, (<-first).f)
+	_, outs := queuedBehindOne(t, n, 3)
 	for i, out := range outs {
 		got := <-out
 		require.NotNil(t, got.f, "call %d", i+1)
