@@ -1,6 +1,6 @@
 // Package balancer is treekv's HTTP load balancer: an http.Handler that
-// forwards the data API (/v1/kv/..., /v1/scan, /v1/txn) to healthy storage
-// nodes.
+// forwards the data API (/v1/kv/..., /v1/scan, /v1/txn, /v1/batch) to
+// healthy storage nodes.
 //
 // Backends come from a static list, from a controller (long-polling
 // GET /v1/cluster?wait=) or from the /v1/backends API. Each backend is

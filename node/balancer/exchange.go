@@ -43,7 +43,7 @@ func newExchange(r *http.Request, rt route) *exchange {
 		ex.requestID = randomHex(8)
 	}
 	ex.in.Header.Set(HeaderRequestID, ex.requestID)
-	if rt.write {
+	if rt.write && !rt.batch { // a batch's requests carry their own keys
 		ex.idempotencyKey = r.Header.Get(node.HeaderIdempotencyKey)
 		if ex.idempotencyKey == "" {
 			ex.idempotencyKey = randomHex(16)
@@ -87,6 +87,9 @@ func (ex *exchange) failure() error {
 	switch {
 	case ex.attempts == 0:
 		return node.Errorf(node.ErrUnavailable, "no backend to send the request to")
+	case ex.maybeApplied && ex.route.batch:
+		return node.Errorf(node.ErrIndeterminate, "the batch may have been served in part after %d attempts (last: %s): "+
+			"send again only the requests that carry an idempotency key, or read first", ex.attempts, ex.last)
 	case ex.maybeApplied && ex.timedOut:
 		return node.Errorf(node.ErrIndeterminate, "%s: %w", ex.indeterminate(), context.DeadlineExceeded)
 	case ex.maybeApplied:

@@ -46,8 +46,12 @@ func (bal *Balancer) forward(w http.ResponseWriter, r *http.Request) {
 
 // mayRetry reports whether attempt n (from 0) of the exchange that began at
 // start may be made: the first always, up to MaxRetries retries of any
-// request, and further retries of a read while its RetryBudget lasts.
+// request, and further retries of a read while its RetryBudget lasts; never
+// again a batch that may have been served in part.
 func (bal *Balancer) mayRetry(ex *exchange, n int, start time.Time) bool {
+	if ex.route.batch && ex.maybeApplied { // its writes without a key could apply twice
+		return false
+	}
 	if n <= bal.cfg.maxRetries() {
 		return true
 	}
@@ -128,7 +132,7 @@ func (bal *Balancer) answerFailure(w http.ResponseWriter, r *http.Request, ex *e
 		bal.logger.Info("client left", "request_id", ex.requestID, "attempts", ex.attempts)
 	}
 	err := ex.failure()
-	if ex.maybeApplied {
+	if ex.maybeApplied && ex.idempotencyKey != "" {
 		w.Header().Set(node.HeaderIdempotencyKey, ex.idempotencyKey)
 	}
 	bal.logger.Warn("request failed", "request_id", ex.requestID, "method", r.Method, "path", r.URL.Path,
