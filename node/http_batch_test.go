@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"github.com/treekv/kv/node/internal/apitest"
@@ -394,4 +395,16 @@ func sendBatchTCP(t *testing.T, n *Node, cases []batchCase) []BatchResult {
 	answer, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return batchAnswer(t, resp.StatusCode, resp.Header, answer, len(ops))
+}
+
+// The request rate a node reports counts each request of a batch once, and
+// not the batch itself.
+func TestBatchCountsItsRequestsInTheRate(t *testing.T) {
+	n := startLoneLeader(t)
+	now := time.Unix(1000, 0)
+	n.metrics.rate = newRateMeter(func() time.Time { return now })
+	results := sendBatch(t, n.handler(), batchPut("/v1/kv/a", "1"), batchGet("/v1/kv/a"), batchDelete("/v1/kv/b"))
+	require.Len(t, results, 3)
+	now = now.Add(time.Second)
+	require.Equal(t, 3.0, n.metrics.rate.rate(), "three requests in the last second")
 }

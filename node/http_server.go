@@ -30,7 +30,7 @@ func (n *Node) handler() http.Handler {
 	kv := n.metrics.instrument("kv", http.HandlerFunc(n.serveKV))
 	mux := http.NewServeMux()
 	n.dataRoutes(mux)
-	mux.Handle("POST /v1/batch", n.metrics.instrument("batch", n.serveBatch(kv)))
+	mux.Handle("POST /v1/batch", n.metrics.timed("batch", n.serveBatch(kv)))
 	n.adminRoutes(mux)
 	n.opsRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
