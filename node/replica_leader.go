@@ -58,10 +58,12 @@ func (r *Replica) ReadBarrier(ctx context.Context) error {
 func (r *Replica) waitReady(ctx context.Context) error {
 	for {
 		leader, ready, changed := r.lead.current()
-		if !leader || !r.IsLeader() {
+		if !r.IsLeader() {
 			return r.notLeader()
 		}
-		if ready || brokenBarrier() {
+		// Raft reports a new leadership a moment before the replica takes
+		// it up (leader still false): wait for that as for the barrier.
+		if leader && (ready || brokenBarrier()) {
 			return nil
 		}
 		select {
