@@ -11,7 +11,6 @@ import (
 
 // Batching of routed calls (see ClientConfig.MaxBatch).
 const (
-	kvPrefix        = "/v1/kv/"
 	defaultMaxBatch = 128
 	// batchSlots is how many requests, single or batched, the client keeps
 	// in flight to one node before further calls queue for the next batch.

@@ -62,17 +62,20 @@ func servedBy(ans *apiAnswer, f *attemptFailure) string {
 	return ans.header.Get(node.HeaderNode)
 }
 
+// kvPrefix is the path of the data API's keys, before the escaped key.
+const kvPrefix = "/v1/kv/"
+
 // keyPath is the escaped path of a key. Every byte that could end or split
 // the path segment is escaped, and so are the dot segments "." and "..",
 // which servers and proxies would otherwise resolve away.
 func keyPath(key string) string {
 	switch key {
 	case ".":
-		return "/v1/kv/%2E"
+		return kvPrefix + "%2E"
 	case "..":
-		return "/v1/kv/%2E%2E"
+		return kvPrefix + "%2E%2E"
 	}
-	return "/v1/kv/" + url.PathEscape(key)
+	return kvPrefix + url.PathEscape(key)
 }
 
 // newIdempotencyKey returns 128 random bits in hex.
