@@ -36,7 +36,8 @@
 //     record anywhere else, or records that contradict each other, make
 //     Open fail with ErrCorrupt rather than lose acknowledged data. (A
 //     damaged record at the tail of the last segment cannot be told from a
-//     torn one.)
+//     torn one.) Zeros after the last record are the segment's reserved
+//     space (see Format), not damage: Open keeps them and cuts nothing.
 //
 // # Format
 //
@@ -56,6 +57,12 @@
 //	  delete: min u64, max u64 (DeleteRange, inclusive)
 //	  stable: key length u32, key, value (the rest)
 //	  drop:   nothing
+//
+// The file is filled with zeros ahead of the records, up to the next 4 MiB
+// past them, and records are written over the zeros: a sync of blocks the
+// file already has flushes the data alone (fdatasync), not the size and
+// extents of a growing file. A segment is cut to its records when the next
+// one starts.
 //
 // Integers are little-endian. An entry record for index i of a group
 // replaces the group's entries from i on, which is how a follower's

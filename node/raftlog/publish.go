@@ -116,6 +116,7 @@ func (l *Log) rotateIfFull() error {
 		return err
 	}
 	l.stats.syncs.Add(2)
+	l.active.trim()
 	l.mu.Lock()
 	l.segs[seg.id], l.active = seg, seg
 	l.mu.Unlock()

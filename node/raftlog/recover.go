@@ -83,6 +83,9 @@ func scanSegment(seg *segment, last bool, st *state) (int64, error) {
 	off, buf := int64(segmentHeader), []byte(nil)
 	for off < end {
 		rec, size, err := readRecord(r, &buf, end-off)
+		if err != nil && isDecodeError(err) && zeroTail(seg.f, off, end) {
+			break // the space reserve filled ahead of the records
+		}
 		if err != nil {
 			return seg.badRecord(off, end, last, err)
 		}
@@ -91,8 +94,30 @@ func scanSegment(seg *segment, last bool, st *state) (int64, error) {
 		}
 		off += int64(size)
 	}
-	seg.size = off
+	seg.size, seg.alloc = off, end
 	return 0, nil
+}
+
+// zeroTail reports whether the bytes of f from off to end are all zero.
+func zeroTail(f *os.File, off, end int64) bool {
+	buf := make([]byte, min(end-off, 64<<10))
+	for off < end {
+		n, err := f.ReadAt(buf[:min(end-off, int64(len(buf)))], off)
+		if err != nil || !allZero(buf[:n]) {
+			return false
+		}
+		off += int64(n)
+	}
+	return true
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // readRecord reads the next record from r, of which remaining bytes are

@@ -17,12 +17,23 @@ const (
 	tempSuffix    = ".tmp"
 )
 
+// preallocChunk is how far ahead of its writes a segment's file is filled
+// with zeros. Writing over blocks the file already has changes neither its
+// size nor its extents, so a sync has only the data to flush, not the
+// metadata of a growing file (on ext4, a journal commit per sync). Open
+// takes a tail of zeros for the clean end of a segment.
+const preallocChunk = 4 << 20
+
+// zeros is what reserve writes, a block at a time.
+var zeros = make([]byte, 1<<20)
+
 // segment is one file of the log. Only the writer goroutine writes to it
 // or changes size; readers use ReadAt at locations already published.
 type segment struct {
-	id   uint32
-	f    *os.File
-	size int64
+	id    uint32
+	f     *os.File
+	size  int64 // end of the records
+	alloc int64 // size of the file: the records, then zeros
 }
 
 func segmentName(id uint32) string {
@@ -87,7 +98,7 @@ func createSegment(dir string, id uint32, prefix []byte) (*segment, error) {
 	if err := syncDir(dir); err != nil {
 		return nil, closeAfter(f, err)
 	}
-	return &segment{id: id, f: f, size: int64(len(buf))}, nil
+	return &segment{id: id, f: f, size: int64(len(buf)), alloc: int64(len(buf))}, nil
 }
 
 // openSegment opens an existing segment and checks its header.
@@ -108,6 +119,9 @@ func openSegment(dir string, id uint32) (*segment, error) {
 
 // write writes b at the end of the segment, into the page cache.
 func (s *segment) write(b []byte) error {
+	if err := s.reserve(s.size + int64(len(b))); err != nil {
+		return err
+	}
 	if _, err := s.f.WriteAt(b, s.size); err != nil {
 		return fmt.Errorf("write to segment %d: %w", s.id, err)
 	}
@@ -115,9 +129,34 @@ func (s *segment) write(b []byte) error {
 	return nil
 }
 
+// reserve makes the file at least end bytes long, filling it with zeros
+// up to the next multiple of preallocChunk past end.
+func (s *segment) reserve(end int64) error {
+	if end <= s.alloc {
+		return nil
+	}
+	target := (end/preallocChunk + 1) * preallocChunk
+	for s.alloc < target {
+		n := min(int64(len(zeros)), target-s.alloc)
+		if _, err := s.f.WriteAt(zeros[:n], s.alloc); err != nil {
+			return fmt.Errorf("extend segment %d: %w", s.id, err)
+		}
+		s.alloc += n
+	}
+	return nil
+}
+
+// trim gives back the zeros past the segment's records. It is only tidying:
+// a tail of zeros left by a failure or a crash is read as the segment's end.
+func (s *segment) trim() {
+	if s.alloc > s.size && s.f.Truncate(s.size) == nil {
+		s.alloc = s.size
+	}
+}
+
 // sync makes what was written to the segment durable.
 func (s *segment) sync() error {
-	if err := s.f.Sync(); err != nil {
+	if err := datasync(s.f); err != nil {
 		return fmt.Errorf("sync segment %d: %w", s.id, err)
 	}
 	return nil
@@ -128,7 +167,7 @@ func (s *segment) truncate(size int64) error {
 	if err := s.f.Truncate(size); err != nil {
 		return fmt.Errorf("truncate segment %d: %w", s.id, err)
 	}
-	s.size = size
+	s.size, s.alloc = size, size
 	return s.f.Sync()
 }
 
