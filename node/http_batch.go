@@ -3,6 +3,7 @@ package node
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -11,10 +12,12 @@ import (
 // serveBatch answers POST /v1/batch: it checks the form of every request of
 // the batch first (method, path, where a body goes, the idempotency key): a
 // malformed one refuses the whole batch, and nothing is served. Then it
-// serves each through kv, the handler of /v1/kv/{key}, up to
-// batchConcurrency at once, as if it had come on its own (so what a request
-// alone would be refused for, such as a bad key or parameter, refuses that
-// request only), and answers with their results in order.
+// serves each, up to batchConcurrency at once, as if it had come on its own
+// (so what a request alone would be refused for, such as a bad key or
+// parameter, refuses that request only), and answers with their results in
+// order. A plain write of a partition this node leads is proposed directly
+// (see directWrite); every other request goes through kv, the handler of
+// /v1/kv/{key}.
 func (n *Node) serveBatch(kv http.Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, err := readBody(w, r, int64(n.cfg.Limits.MaxTxnSize), "batch body")
@@ -28,18 +31,60 @@ func (n *Node) serveBatch(kv http.Handler) http.HandlerFunc {
 			writeError(w, err)
 			return
 		}
-		subs, err := batchRequests(r, ops)
+		items, err := n.planBatch(r, ops)
 		if err != nil {
 			writeError(w, err)
 			return
 		}
-		results := serveAll(n.workers, kv, subs)
+		results := n.serveItems(r, kv, items)
 		if binaryForm {
 			writeBinaryBatch(w, results)
 			return
 		}
 		writeJSON(w, http.StatusOK, BatchResponse{Results: results})
 	}
+}
+
+// batchItem is one request of a batch, checked, with its direct form when
+// the node may serve it without the handler.
+type batchItem struct {
+	op     BatchOp
+	direct *directWrite
+}
+
+// serveItems serves the requests of a batch and returns their results in
+// order: the direct writes all proposed at once from this goroutine, the
+// others through kv on the node's workers meanwhile, and then, through kv
+// too, the direct writes whose replica no longer led.
+func (n *Node) serveItems(r *http.Request, kv http.Handler, items []batchItem) []BatchResult {
+	recs := make([]batchRecorder, len(items))
+	calls := submitDirect(items)
+	var rest []int
+	for i := range items {
+		if items[i].direct == nil {
+			rest = append(rest, i)
+		}
+	}
+	throughKV := func(i int) { n.serveThrough(r, kv, items[i].op, &recs[i]) }
+	var wg sync.WaitGroup
+	wg.Go(func() { serveAll(n.workers, rest, throughKV) })
+	serveAll(n.workers, n.awaitDirect(r.Context(), calls, recs), throughKV)
+	wg.Wait()
+	results := make([]BatchResult, len(recs))
+	for i := range recs {
+		results[i] = recs[i].result()
+	}
+	return results
+}
+
+// serveThrough serves op through kv, as a request of its own, into rec.
+func (n *Node) serveThrough(r *http.Request, kv http.Handler, op BatchOp, rec *batchRecorder) {
+	sub, err := batchRequest(r, op)
+	if err != nil {
+		writeError(rec, Errorf(ErrInternal, "batch request: %v", err))
+		return
+	}
+	kv.ServeHTTP(rec, sub)
 }
 
 // isBinaryBatch reports whether r's body is in the binary form
@@ -76,25 +121,29 @@ func writeBinaryBatch(w http.ResponseWriter, results []BatchResult) {
 	_, _ = w.Write(body)
 }
 
-// batchRequests checks ops and turns each into a request of its own, with
-// r's context, remote address and host.
-func batchRequests(r *http.Request, ops []BatchOp) ([]*http.Request, error) {
+// planBatch checks ops and finds those the node may serve directly.
+func (n *Node) planBatch(r *http.Request, ops []BatchOp) ([]batchItem, error) {
 	if len(ops) == 0 || len(ops) > MaxBatchOps {
 		return nil, Errorf(ErrBadRequest, "a batch holds 1 to %d requests, got %d", MaxBatchOps, len(ops))
 	}
-	subs := make([]*http.Request, len(ops))
+	m, err := n.currentMap()
+	if err != nil {
+		m = nil // every request goes through the handler, which answers the error
+	}
+	items := make([]batchItem, len(ops))
 	for i, op := range ops {
-		sub, err := batchRequest(r, op)
+		u, err := checkBatchOp(op)
 		if err != nil {
 			return nil, Errorf(ErrBadRequest, "batch request %d: %v", i, err)
 		}
-		subs[i] = sub
+		items[i] = batchItem{op: op, direct: n.directWriteOf(m, &ops[i], u)}
 	}
-	return subs, nil
+	return items, nil
 }
 
-// batchRequest checks op and builds its request.
-func batchRequest(r *http.Request, op BatchOp) (*http.Request, error) {
+// checkBatchOp checks that op can be a request of its own and returns its
+// parsed path.
+func checkBatchOp(op BatchOp) (*url.URL, error) {
 	switch op.Method {
 	case http.MethodGet, http.MethodDelete:
 		if len(op.Body) > 0 {
@@ -110,9 +159,20 @@ func batchRequest(r *http.Request, op BatchOp) (*http.Request, error) {
 	if strings.ContainsFunc(op.IdempotencyKey, notInHeaderValue) {
 		return nil, Errorf(ErrBadRequest, "idempotency key %q holds a character a header cannot carry", op.IdempotencyKey)
 	}
-	sub, err := http.NewRequestWithContext(r.Context(), op.Method, op.Path, bytes.NewReader(op.Body))
+	u, err := url.Parse(op.Path) // as http.NewRequest parses it
 	if err != nil {
 		return nil, Errorf(ErrBadRequest, "path %q: %v", op.Path, err)
+	}
+	return u, nil
+}
+
+// batchRequest builds the request of a checked op, with r's context,
+// remote address and host. It fails only if op was not checked: checkBatchOp
+// parses the path as http.NewRequest does.
+func batchRequest(r *http.Request, op BatchOp) (*http.Request, error) {
+	sub, err := http.NewRequestWithContext(r.Context(), op.Method, op.Path, bytes.NewReader(op.Body))
+	if err != nil {
+		return nil, err
 	}
 	sub.RemoteAddr, sub.Host = r.RemoteAddr, r.Host
 	if op.IdempotencyKey != "" {
@@ -125,26 +185,20 @@ func batchRequest(r *http.Request, op BatchOp) (*http.Request, error) {
 // the connections a batch a node forwards may open to a leader.
 const batchConcurrency = 64
 
-// serveAll serves every request through h on pool's workers,
-// batchConcurrency at a time, and returns their results in order.
-func serveAll(pool *workPool, h http.Handler, subs []*http.Request) []BatchResult {
-	recs := make([]batchRecorder, len(subs))
+// serveAll runs serve for each of indexes on pool's workers,
+// batchConcurrency at a time, and returns once all are served.
+func serveAll(pool *workPool, indexes []int, serve func(i int)) {
 	slots := make(chan struct{}, batchConcurrency)
 	var wg sync.WaitGroup
-	wg.Add(len(subs))
-	for i, sub := range subs {
+	wg.Add(len(indexes))
+	for _, i := range indexes {
 		slots <- struct{}{}
 		pool.run(func() {
 			defer func() { <-slots; wg.Done() }()
-			h.ServeHTTP(&recs[i], sub)
+			serve(i)
 		})
 	}
 	wg.Wait()
-	results := make([]BatchResult, len(subs))
-	for i := range recs {
-		results[i] = recs[i].result()
-	}
-	return results
 }
 
 // notInRequestTarget reports a character that cannot appear as such in the

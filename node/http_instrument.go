@@ -20,6 +20,25 @@ func (m *metrics) instrument(route string, h http.Handler) http.Handler {
 	})
 }
 
+// meter returns what records the requests of route that are served without
+// an *http.Request of their own (see batchDirect), as instrument would.
+func (m *metrics) meter(route string) *routeMeter {
+	return &routeMeter{m: m, obs: newRouteObservers(m.requests.MustCurryWith(prometheus.Labels{"route": route}))}
+}
+
+// routeMeter records requests of one route as instrument does.
+type routeMeter struct {
+	m   *metrics
+	obs *routeObservers
+}
+
+// record counts a request of method, begun at start and answered with
+// status, in the request rate and records its latency and status.
+func (rm *routeMeter) record(method string, status int, start time.Time) {
+	rm.m.rate.add()
+	rm.obs.get(method, status).Observe(time.Since(start).Seconds())
+}
+
 // timed records the latency and status of every request to h, without
 // counting it in the request rate: a batch, whose requests count there one
 // by one.

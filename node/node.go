@@ -30,6 +30,7 @@ type Node struct {
 	forward  *forwarder
 	workers  *workPool // serves the requests of batches
 	metrics  *metrics
+	kvMeter  *routeMeter // the /v1/kv requests of batches served directly
 	mu       sync.RWMutex
 	pmap     *part.Map
 	replicas map[uint64]*Replica
@@ -57,6 +58,7 @@ func New(cfg Config) (*Node, error) {
 		return nil, errors.Join(err, n.Close())
 	}
 	n.metrics = newMetrics(n)
+	n.kvMeter = n.metrics.meter("kv")
 	n.forward = newForwarder(cfg.ID)
 	n.workers = newWorkPool(workerIdleTimeout)
 	if err := n.reopen(); err != nil {

@@ -19,16 +19,34 @@ const enqueueTimeout = 2 * time.Second
 // lost after proposing, ctx done while waiting, shutdown), so the caller
 // must retry with the same idempotency key, never report failure.
 func (r *Replica) Propose(ctx context.Context, cmd *Command) (Result, error) {
+	future, err := r.submit(cmd)
+	if err != nil {
+		return Result{}, err
+	}
+	if brokenAck() {
+		return ackedUnapplied(cmd), nil
+	}
+	if err := waitFuture(ctx, future); err != nil {
+		return Result{}, err
+	}
+	return r.outcome(future)
+}
+
+// submit hands cmd to Raft and returns at once, with the future of its
+// entry. It fails with a *NotLeaderError on a replica that does not lead.
+func (r *Replica) submit(cmd *Command) (raft.ApplyFuture, error) {
 	if !r.IsLeader() {
-		return Result{}, r.notLeader()
+		return nil, r.notLeader()
 	}
 	cmd.ProposedAt = time.Now().UnixNano()
-	future := r.raft.Apply(EncodeCommand(cmd), enqueueTimeout)
-	if brokenAck() {
-		return Result{Succeeded: true, Results: make([]OpResult, len(cmd.Success))}, nil
-	}
-	if err := r.waitFuture(ctx, future); err != nil {
-		return Result{}, err
+	return r.raft.Apply(EncodeCommand(cmd), enqueueTimeout), nil
+}
+
+// outcome returns what applying the command of future produced, waiting for
+// it if need be, with Propose's errors.
+func (r *Replica) outcome(future raft.ApplyFuture) (Result, error) {
+	if err := future.Error(); err != nil {
+		return Result{}, r.proposeError(err)
 	}
 	resp, ok := future.Response().(*ApplyResponse)
 	if !ok {
@@ -37,14 +55,25 @@ func (r *Replica) Propose(ctx context.Context, cmd *Command) (Result, error) {
 	return resp.Result, resp.Err
 }
 
-func (r *Replica) waitFuture(ctx context.Context, future raft.ApplyFuture) error {
-	done := make(chan error, 1)
-	go func() { done <- future.Error() }()
+// ackedUnapplied is the answer of a build that acknowledges proposals
+// before they apply (see brokenAck).
+func ackedUnapplied(cmd *Command) Result {
+	return Result{Succeeded: true, Results: make([]OpResult, len(cmd.Success))}
+}
+
+// waitFuture waits for future to be answered, or for ctx to end: then the
+// command may still apply.
+func waitFuture(ctx context.Context, future raft.ApplyFuture) error {
+	done := make(chan struct{})
+	go func() {
+		_ = future.Error()
+		close(done)
+	}()
 	select {
-	case err := <-done:
-		return r.proposeError(err)
+	case <-done:
+		return nil
 	case <-ctx.Done():
-		return Errorf(ErrIndeterminate, "write proposed but not confirmed: %w", ctx.Err())
+		return Errorf(ErrIndeterminate, "write proposed but not confirmed: %v", ctx.Err())
 	}
 }
 

@@ -1,0 +1,154 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/raft"
+
+	"github.com/treekv/kv/node/part"
+)
+
+// directWrite is a request of a batch that the node serves without making
+// it an HTTP request of its own and running the /v1/kv handler: a PUT or
+// DELETE with no query, of a valid key, whose partition this node leads.
+// It answers exactly as the handler would. Any other request goes through
+// the handler, as if it had come alone.
+type directWrite struct {
+	method string
+	rep    *Replica
+	cmd    *Command
+}
+
+// directWriteOf returns the direct form of op, whose path parsed as u, or
+// nil when the handler must serve op.
+func (n *Node) directWriteOf(m *part.Map, op *BatchOp, u *url.URL) *directWrite {
+	kind := OpPut
+	switch {
+	case op.Method == http.MethodDelete:
+		kind = OpDelete
+	case op.Method != http.MethodPut || len(op.Body) > n.cfg.Limits.MaxValueSize:
+		return nil
+	}
+	if m == nil || u.RawQuery != "" || u.ForceQuery || len(op.IdempotencyKey) > maxIdempotencyKey {
+		return nil
+	}
+	key, err := url.PathUnescape(strings.TrimPrefix(u.EscapedPath(), kvPrefix))
+	if err != nil || n.cfg.Limits.checkKey(key) != nil {
+		return nil
+	}
+	p, err := m.Locate(key)
+	if err != nil {
+		return nil
+	}
+	rep, ok := n.Replica(p.ID)
+	if !ok || !rep.IsLeader() {
+		return nil
+	}
+	op1 := Op{Kind: kind, Key: key}
+	if kind == OpPut {
+		op1.Value = op.Body
+	}
+	return &directWrite{method: op.Method, rep: rep, cmd: &Command{IdempotencyKey: op.IdempotencyKey, Success: []Op{op1}}}
+}
+
+// directCall is a direct write on its way through Raft.
+type directCall struct {
+	item   int // index in the batch
+	d      *directWrite
+	future raft.ApplyFuture // nil if the write could not be submitted
+	err    error            // why not
+	start  time.Time
+}
+
+// submitDirect hands every direct write of items to Raft, one after the
+// other from this goroutine, without waiting: the leader takes them as one
+// burst, and no goroutine waits for each.
+func submitDirect(items []batchItem) []*directCall {
+	var calls []*directCall
+	for i := range items {
+		if d := items[i].direct; d != nil {
+			c := &directCall{item: i, d: d, start: time.Now()}
+			c.future, c.err = d.rep.submit(d.cmd)
+			calls = append(calls, c)
+		}
+	}
+	return calls
+}
+
+// awaitDirect waits for the direct writes, until the node's write timeout
+// after ctx at most, and records each answer in recs as the handler would,
+// metering it as a request of its own. It returns the indexes of the writes
+// whose replica turned out not to lead: they did not apply, and the handler
+// must serve them (it forwards them to the leader).
+func (n *Node) awaitDirect(ctx context.Context, calls []*directCall, recs []batchRecorder) []int {
+	ctx, cancel := context.WithTimeout(ctx, n.cfg.WriteTimeout)
+	defer cancel()
+	answered := waitAll(ctx, calls)
+	var again []int
+	for k, c := range calls {
+		res, err := c.outcome(k < answered)
+		var nl *NotLeaderError
+		if errors.As(err, &nl) {
+			again = append(again, c.item)
+			continue
+		}
+		n.recordDirect(&recs[c.item], c, res, err)
+	}
+	return again
+}
+
+// waitAll waits, on one goroutine, for the futures of calls in order, until
+// ctx ends, and returns how many were answered by then: the first ones.
+func waitAll(ctx context.Context, calls []*directCall) int {
+	var answered atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, c := range calls {
+			if c.future != nil {
+				_ = c.future.Error()
+			}
+			answered.Add(1)
+		}
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	return int(answered.Load())
+}
+
+// outcome returns what c's write produced, or, if its future was not
+// answered in time, that it may still apply.
+func (c *directCall) outcome(answered bool) (Result, error) {
+	switch {
+	case c.err != nil:
+		return Result{}, c.err
+	case brokenAck():
+		return ackedUnapplied(c.d.cmd), nil
+	case !answered:
+		return Result{}, Errorf(ErrIndeterminate, "write proposed but not confirmed in time")
+	}
+	return c.d.rep.outcome(c.future)
+}
+
+// recordDirect records the answer of c in rec and meters it.
+func (n *Node) recordDirect(rec *batchRecorder, c *directCall, res Result, err error) {
+	c.d.rep.requests.add()
+	rec.Header().Set(HeaderNode, n.cfg.ID)
+	switch {
+	case err != nil:
+		writeError(rec, err)
+	case c.d.method == http.MethodPut:
+		writePut(rec, res.Revision)
+	default:
+		writeDelete(rec, res.Results[0].Found, res.Revision)
+	}
+	n.kvMeter.record(c.d.method, rec.status, c.start)
+}

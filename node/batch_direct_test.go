@@ -1,0 +1,100 @@
+package node
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestPlanBatchServesDirectlyPlainWritesItLeads checks which requests of a
+// batch a node proposes itself, without the /v1/kv handler: plain PUTs and
+// DELETEs of valid keys of a partition it leads, nothing else.
+func TestPlanBatchServesDirectlyPlainWritesItLeads(t *testing.T) {
+	n := startFuzzNode(t, 1, 1)
+	waitReadsReady(t, n)
+	cases := []struct {
+		op     BatchOp
+		direct bool
+	}{
+		{batchPut("/v1/kv/a", "1"), true},
+		{batchDelete("/v1/kv/a%2Fb"), true},
+		{BatchOp{Method: http.MethodPut, Path: "/v1/kv/idem", IdempotencyKey: "k", Body: []byte("v")}, true},
+		{batchPut("/v1/kv/a?if_revision=3", "1"), false},
+		{batchPut("/v1/kv/a?", "1"), false},
+		{batchGet("/v1/kv/a"), false},
+		{batchPut("/v1/kv/"+strings.Repeat("k", fuzzLimits.MaxKeySize+1), "1"), false},
+		{batchPut("/v1/kv/big", strings.Repeat("v", fuzzLimits.MaxValueSize+1)), false},
+		{batchPut("/v1/kv/", "1"), false},
+		{batchPut("/v1/kv/%ff", "1"), false}, // not UTF-8
+	}
+	ops := make([]BatchOp, len(cases))
+	for i, c := range cases {
+		ops[i] = c.op
+	}
+	items, err := n.planBatch(httptest.NewRequest(http.MethodPost, "/v1/batch", nil), ops)
+	require.NoError(t, err)
+	for i, c := range cases {
+		require.Equal(t, c.direct, items[i].direct != nil, "%s %s", c.op.Method, c.op.Path)
+	}
+}
+
+// TestPlanBatchLeavesFollowersWritesToTheHandler checks that a node that
+// does not lead the partition plans no direct write: the handler forwards.
+func TestPlanBatchLeavesFollowersWritesToTheHandler(t *testing.T) {
+	n1, n2, _ := startPair(t)
+	_, follower := waitPair(t, n1, n2)
+	items, err := follower.planBatch(httptest.NewRequest(http.MethodPost, "/v1/batch", nil), []BatchOp{batchPut("/v1/kv/a", "1")})
+	require.NoError(t, err)
+	require.Nil(t, items[0].direct)
+}
+
+// TestDirectWriteOfAReplicaThatNoLongerLeads checks that a write planned as
+// direct on a replica that has since stopped leading is served through the
+// handler instead, which forwards it to the leader: it applies once, there,
+// and answers as the leader answers it.
+func TestDirectWriteOfAReplicaThatNoLongerLeads(t *testing.T) {
+	n1, n2, _ := startPair(t)
+	leader, follower := waitPair(t, n1, n2)
+	waitReadsReady(t, leader)
+	rep, _ := follower.Replica(1)
+	op := batchPut("/v1/kv/moved", "v")
+	items := []batchItem{{op: op, direct: &directWrite{method: http.MethodPut, rep: rep,
+		cmd: &Command{Success: []Op{{Kind: OpPut, Key: "moved", Value: []byte("v")}}}}}}
+	r := httptest.NewRequest(http.MethodPost, "/v1/batch", nil)
+	results := follower.serveItems(r, follower.metrics.instrument("kv", http.HandlerFunc(follower.serveKV)), items)
+	require.Equal(t, http.StatusOK, results[0].Status, "%s", results[0].Body)
+	require.Equal(t, leader.ID(), results[0].Header[HeaderNode], "served by the leader")
+	lrep, _ := leader.Replica(1)
+	e, ok := lrep.FSM().Get("moved")
+	require.True(t, ok)
+	require.Equal(t, revisionOf(t, results[0].Body), e.ModRevision)
+	require.Equal(t, uint64(1), e.Version, "applied once")
+}
+
+// TestDirectWritesAreMeteredAsAlone checks that the writes of a batch the
+// node proposes itself are recorded in the request histogram as the
+// handler records a request alone: route kv, their method and status.
+func TestDirectWritesAreMeteredAsAlone(t *testing.T) {
+	n := startLoneLeader(t)
+	waitReadsReady(t, n)
+	results := sendBatch(t, n.handler(), batchPut("/v1/kv/a", "1"), batchPut("/v1/kv/b", "2"), batchDelete("/v1/kv/a"))
+	for _, res := range results {
+		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+	}
+	require.Equal(t, http.StatusOK, sendAlone(t, n.handler(), batchPut("/v1/kv/c", "3")).Code)
+	got := observedLabels(t, n.metrics.registry)
+	require.Contains(t, got, "code=200,method=put,route=kv: 3", "two batched puts and one alone")
+	require.Contains(t, got, "code=200,method=delete,route=kv: 1")
+}
+
+// TestDirectCallUnansweredInTimeIsIndeterminate checks that a direct write
+// whose entry Raft had not answered when the batch's time ran out is
+// answered as one that may still apply, never as not applied.
+func TestDirectCallUnansweredInTimeIsIndeterminate(t *testing.T) {
+	c := &directCall{d: &directWrite{method: http.MethodPut, cmd: &Command{}}}
+	_, err := c.outcome(false)
+	require.ErrorIs(t, err, ErrIndeterminate)
+}
