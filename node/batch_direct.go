@@ -62,23 +62,76 @@ type directCall struct {
 	item   int // index in the batch
 	d      *directWrite
 	future raft.ApplyFuture // nil if the write could not be submitted
-	err    error            // why not
+	slot   int              // its answer's index in a group's answers; -1 alone
+	err    error            // why it could not be submitted
 	start  time.Time
 }
 
-// submitDirect hands every direct write of items to Raft, one after the
-// other from this goroutine, without waiting: the leader takes them as one
-// burst, and no goroutine waits for each.
+// Bounds of the log entry that carries several direct writes of a batch.
+const (
+	maxGroupWrites = 256
+	maxGroupBytes  = 1 << 20
+)
+
+// submitDirect hands the direct writes of items to Raft without waiting,
+// from this goroutine: the writes of one partition as one log entry (a
+// group), split where a key comes again so that every write of a key has a
+// revision of its own, or where the entry would grow too large.
 func submitDirect(items []batchItem) []*directCall {
 	var calls []*directCall
+	var reps []*Replica
+	byRep := map[*Replica][]*directCall{}
 	for i := range items {
 		if d := items[i].direct; d != nil {
-			c := &directCall{item: i, d: d, start: time.Now()}
-			c.future, c.err = d.rep.submit(d.cmd)
+			c := &directCall{item: i, d: d, slot: -1, start: time.Now()}
 			calls = append(calls, c)
+			if byRep[d.rep] == nil {
+				reps = append(reps, d.rep)
+			}
+			byRep[d.rep] = append(byRep[d.rep], c)
+		}
+	}
+	for _, rep := range reps {
+		for _, group := range splitGroups(byRep[rep]) {
+			submitGroup(rep, group)
 		}
 	}
 	return calls
+}
+
+// splitGroups cuts calls, in order, into groups with no key twice and
+// within the bounds of an entry.
+func splitGroups(calls []*directCall) [][]*directCall {
+	var groups [][]*directCall
+	keys := map[string]bool{}
+	size, start := 0, 0
+	for i, c := range calls {
+		key, n := c.d.cmd.Success[0].Key, len(c.d.cmd.Success[0].Value)+len(c.d.cmd.Success[0].Key)
+		if i > start && (keys[key] || i-start == maxGroupWrites || size+n > maxGroupBytes) {
+			groups = append(groups, calls[start:i])
+			clear(keys)
+			size, start = 0, i
+		}
+		keys[key] = true
+		size += n
+	}
+	return append(groups, calls[start:])
+}
+
+// submitGroup proposes the writes of group as one entry, or alone.
+func submitGroup(rep *Replica, group []*directCall) {
+	if len(group) == 1 {
+		group[0].future, group[0].err = rep.submit(group[0].d.cmd)
+		return
+	}
+	cmds := make([]*Command, len(group))
+	for i, c := range group {
+		cmds[i] = c.d.cmd
+	}
+	future, err := rep.submitGroup(cmds)
+	for i, c := range group {
+		c.future, c.err, c.slot = future, err, i
+	}
 }
 
 // awaitDirect waits for the direct writes, until the node's write timeout
@@ -134,6 +187,8 @@ func (c *directCall) outcome(answered bool) (Result, error) {
 		return ackedUnapplied(c.d.cmd), nil
 	case !answered:
 		return Result{}, Errorf(ErrIndeterminate, "write proposed but not confirmed in time")
+	case c.slot >= 0:
+		return c.d.rep.groupOutcome(c.future, c.slot)
 	}
 	return c.d.rep.outcome(c.future)
 }

@@ -98,3 +98,74 @@ func TestDirectCallUnansweredInTimeIsIndeterminate(t *testing.T) {
 	_, err := c.outcome(false)
 	require.ErrorIs(t, err, ErrIndeterminate)
 }
+
+func directCalls(keys ...string) []*directCall {
+	calls := make([]*directCall, len(keys))
+	for i, k := range keys {
+		calls[i] = &directCall{item: i, d: &directWrite{cmd: putCmd(k, "v")}}
+	}
+	return calls
+}
+
+func groupKeys(groups [][]*directCall) [][]string {
+	var out [][]string
+	for _, g := range groups {
+		var keys []string
+		for _, c := range g {
+			keys = append(keys, c.d.cmd.Success[0].Key)
+		}
+		out = append(out, keys)
+	}
+	return out
+}
+
+// TestSplitGroupsCutsWhereAKeyComesAgain checks that the writes of a batch
+// to one partition share entries in order, a new one starting where a key
+// comes again, so that no entry writes a key twice.
+func TestSplitGroupsCutsWhereAKeyComesAgain(t *testing.T) {
+	got := groupKeys(splitGroups(directCalls("a", "b", "a", "c", "c", "d")))
+	require.Equal(t, [][]string{{"a", "b"}, {"a", "c"}, {"c", "d"}}, got)
+	require.Equal(t, [][]string{{"x"}}, groupKeys(splitGroups(directCalls("x"))))
+}
+
+// TestSplitGroupsBoundsAnEntry checks that an entry carries at most
+// maxGroupWrites writes and, past its first, at most maxGroupBytes of keys
+// and values.
+func TestSplitGroupsBoundsAnEntry(t *testing.T) {
+	keys := make([]string, maxGroupWrites+1)
+	for i := range keys {
+		keys[i] = strings.Repeat("k", 8) + string(rune('a'+i%26)) + strings.Repeat("z", i/26)
+	}
+	groups := splitGroups(directCalls(keys...))
+	require.Len(t, groups, 2)
+	require.Len(t, groups[0], maxGroupWrites)
+
+	big := directCalls("a", "b", "c")
+	for _, c := range big {
+		c.d.cmd.Success[0].Value = make([]byte, maxGroupBytes/2)
+	}
+	require.Equal(t, [][]string{{"a"}, {"b"}, {"c"}}, groupKeys(splitGroups(big)))
+}
+
+// TestBatchWritesOfAPartitionShareAnEntry checks that the plain writes a
+// batch carries for a partition its node leads apply as one log entry, so
+// at one revision, except that a key written again takes the next entry:
+// every write of a key keeps a revision of its own, in batch order.
+func TestBatchWritesOfAPartitionShareAnEntry(t *testing.T) {
+	n := startLoneLeader(t)
+	waitReadsReady(t, n)
+	results := sendBatch(t, n.handler(), batchPut("/v1/kv/a", "1"), batchPut("/v1/kv/b", "2"),
+		batchDelete("/v1/kv/c"), batchPut("/v1/kv/a", "again"))
+	revs := make([]uint64, len(results))
+	for i, res := range results {
+		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+		revs[i] = revisionOf(t, res.Body)
+	}
+	require.Equal(t, revs[0], revs[1], "a and b in one entry")
+	require.Equal(t, revs[0], revs[2])
+	require.Greater(t, revs[3], revs[0], "a's second write in the next entry")
+	rep, _ := n.Replica(1)
+	e, ok := rep.FSM().Get("a")
+	require.True(t, ok)
+	require.Equal(t, entry("a", "again", revs[0], revs[3], 2), e)
+}

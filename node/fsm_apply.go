@@ -8,42 +8,79 @@ import (
 	"github.com/hashicorp/raft"
 )
 
-// Apply applies one committed log entry and returns an *ApplyResponse; it
-// never panics on bad input. A command that cannot be decoded, or that reuses
-// an idempotency key for different content, is answered with Err and changes
-// nothing. A command whose idempotency key was applied before (and has not
-// expired) answers with the first Result without applying again. Otherwise
-// the compares choose a branch whose ops apply in order, and every key
-// written gets the log index as its mod revision. An empty command, or an
-// entry of another type than raft.LogCommand, changes nothing. In every case
-// the applied index advances to l.Index and WaitApplied waiters wake.
+// Apply applies one committed log entry and returns an *ApplyResponse (a
+// []*ApplyResponse, one per command in order, for an entry that carries a
+// group of commands); it never panics on bad input. A command that cannot be
+// decoded, or that reuses an idempotency key for different content, is
+// answered with Err and changes nothing. A command whose idempotency key was
+// applied before (and has not expired) answers with the first Result without
+// applying again. Otherwise the compares choose a branch whose ops apply in
+// order, and every key written gets the log index as its mod revision, shared
+// by the commands of a group. An empty command, or an entry of another type
+// than raft.LogCommand, changes nothing. In every case the applied index
+// advances to l.Index and WaitApplied waiters wake.
 func (f *FSM) Apply(l *raft.Log) any {
-	cmd, err := decodeEntry(l) // outside the lock: readers go on
+	e := decodeEntry(l) // outside the lock: readers go on
 	f.mu.Lock()
-	resp := f.applyEntry(l.Index, cmd, err)
+	resp := f.applyEntry(l.Index, &e)
 	f.mu.Unlock()
 	f.notify.broadcast()
 	return resp
 }
 
-// decodeEntry decodes the command a log entry carries: nil for an entry of
-// another type than raft.LogCommand.
-func decodeEntry(l *raft.Log) (*Command, error) {
-	if l.Type != raft.LogCommand {
-		return nil, nil
-	}
-	return DecodeCommand(l.Data)
+// entryContent is what a log entry carries, decoded: one command, or a group
+// of them with an error for each that could not be decoded.
+type entryContent struct {
+	cmd       *Command
+	err       error
+	group     []*Command
+	groupErrs []error
 }
 
-// applyEntry applies the decoded command (or decoding error) of the entry
-// at index and advances the applied index. The caller holds the write lock.
-func (f *FSM) applyEntry(index uint64, cmd *Command, err error) *ApplyResponse {
-	resp := &ApplyResponse{Err: err}
-	if cmd != nil {
-		resp = f.applyCommand(index, cmd)
+// decodeEntry decodes the command or group of commands a log entry carries:
+// nothing for an entry of another type than raft.LogCommand.
+func decodeEntry(l *raft.Log) entryContent {
+	if l.Type != raft.LogCommand {
+		return entryContent{}
+	}
+	if len(l.Data) == 0 || l.Data[0] != groupFormat {
+		cmd, err := DecodeCommand(l.Data)
+		return entryContent{cmd: cmd, err: err}
+	}
+	parts, err := decodeGroup(l.Data)
+	if err != nil {
+		return entryContent{err: err}
+	}
+	e := entryContent{group: make([]*Command, len(parts)), groupErrs: make([]error, len(parts))}
+	for i, b := range parts {
+		e.group[i], e.groupErrs[i] = DecodeCommand(b)
+	}
+	return e
+}
+
+// applyEntry applies the decoded content of the entry at index and advances
+// the applied index. The caller holds the write lock.
+func (f *FSM) applyEntry(index uint64, e *entryContent) any {
+	var resp any
+	if e.group != nil {
+		resps := make([]*ApplyResponse, len(e.group))
+		for i, cmd := range e.group {
+			resps[i] = f.applyDecoded(index, cmd, e.groupErrs[i])
+		}
+		resp = resps
+	} else {
+		resp = f.applyDecoded(index, e.cmd, e.err)
 	}
 	f.applied.Store(index)
 	return resp
+}
+
+// applyDecoded applies one decoded command (or answers its decoding error).
+func (f *FSM) applyDecoded(index uint64, cmd *Command, err error) *ApplyResponse {
+	if cmd == nil {
+		return &ApplyResponse{Err: err}
+	}
+	return f.applyCommand(index, cmd)
 }
 
 // StoreConfiguration records that the configuration entry at index was

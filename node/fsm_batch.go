@@ -8,13 +8,12 @@ var _ raft.BatchingFSM = (*FSM)(nil)
 // one, under a single hold of the write lock: Raft hands over every entry
 // committed since the last call, so a burst of writes costs one lock and one
 // wake-up of WaitApplied's waiters. It answers one value per entry: an
-// *ApplyResponse for a command entry, nil for a configuration entry (whose
+// *ApplyResponse for a command entry (a []*ApplyResponse for a group), nil for a configuration entry (whose
 // index it records, as StoreConfiguration does).
 func (f *FSM) ApplyBatch(logs []*raft.Log) []any {
-	cmds := make([]*Command, len(logs))
-	errs := make([]error, len(logs))
+	entries := make([]entryContent, len(logs))
 	for i, l := range logs {
-		cmds[i], errs[i] = decodeEntry(l) // outside the lock: readers go on
+		entries[i] = decodeEntry(l) // outside the lock: readers go on
 	}
 	resps := make([]any, len(logs))
 	f.mu.Lock()
@@ -23,7 +22,7 @@ func (f *FSM) ApplyBatch(logs []*raft.Log) []any {
 			f.applied.Store(l.Index)
 			continue
 		}
-		resps[i] = f.applyEntry(l.Index, cmds[i], errs[i])
+		resps[i] = f.applyEntry(l.Index, &entries[i])
 	}
 	f.mu.Unlock()
 	f.notify.broadcast()

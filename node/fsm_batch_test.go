@@ -10,7 +10,8 @@ import (
 )
 
 // batchLogs is a mixed run of entries from index 1: writes, a compare that
-// fails, an idempotent retry, a configuration entry and a bad command.
+// fails, an idempotent retry, a configuration entry, a bad command and a
+// group of commands.
 func batchLogs() []*raft.Log {
 	cmd := func(c *Command) []byte { return EncodeCommand(c) }
 	retry := &Command{IdempotencyKey: "r1", Success: []Op{{Kind: OpPut, Key: "b", Value: []byte("x")}}}
@@ -22,6 +23,7 @@ func batchLogs() []*raft.Log {
 		{Index: 5, Type: raft.LogCommand, Data: cmd(retry)},
 		{Index: 6, Type: raft.LogCommand, Data: []byte("\x07garbage")},
 		{Index: 7, Type: raft.LogCommand, Data: cmd(deleteCmd("a"))},
+		{Index: 8, Type: raft.LogCommand, Data: appendGroup(nil, [][]byte{cmd(putCmd("c", "3")), cmd(retry), []byte("\x07bad")})},
 	}
 }
 
@@ -49,8 +51,12 @@ func TestFSMApplyBatchMatchesApplyingOneByOne(t *testing.T) {
 	require.ErrorIs(t, got[5].(*ApplyResponse).Err, ErrBadRequest)
 	require.Equal(t, got[1], got[4], "the retry answers the first result")
 	require.Equal(t, single.Scan("", "", 0), batched.Scan("", "", 0))
-	require.Equal(t, []Entry{entry("b", "x", 2, 2, 1)}, batched.Scan("", "", 0))
-	require.Equal(t, uint64(7), batched.AppliedIndex())
+	group := got[7].([]*ApplyResponse)
+	require.Len(t, group, 3, "a group answers one response per command")
+	require.Equal(t, got[1], group[1], "the retry in the group answers the first result")
+	require.ErrorIs(t, group[2].Err, ErrBadRequest)
+	require.Equal(t, []Entry{entry("b", "x", 2, 2, 1), entry("c", "3", 8, 8, 1)}, batched.Scan("", "", 0))
+	require.Equal(t, uint64(8), batched.AppliedIndex())
 	require.Equal(t, single.Bytes(), batched.Bytes())
 }
 

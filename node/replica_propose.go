@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"time"
 
@@ -40,6 +41,38 @@ func (r *Replica) submit(cmd *Command) (raft.ApplyFuture, error) {
 	}
 	cmd.ProposedAt = time.Now().UnixNano()
 	return r.raft.Apply(EncodeCommand(cmd), enqueueTimeout), nil
+}
+
+// submitGroup hands cmds to Raft as one log entry and returns at once, with
+// the future of the entry. It fails with a *NotLeaderError on a replica
+// that does not lead. The commands apply in order, at one index: they must
+// not touch a common key, or two writes of a key would share a revision.
+func (r *Replica) submitGroup(cmds []*Command) (raft.ApplyFuture, error) {
+	if !r.IsLeader() {
+		return nil, r.notLeader()
+	}
+	now := time.Now().UnixNano()
+	parts := make([][]byte, len(cmds))
+	size := 0
+	for i, cmd := range cmds {
+		cmd.ProposedAt = now
+		parts[i] = EncodeCommand(cmd)
+		size += len(parts[i]) + binary.MaxVarintLen64
+	}
+	return r.raft.Apply(appendGroup(make([]byte, 0, size+1+binary.MaxVarintLen64), parts), enqueueTimeout), nil
+}
+
+// groupOutcome returns what applying the command at slot of the group of
+// future produced, as outcome does.
+func (r *Replica) groupOutcome(future raft.ApplyFuture, slot int) (Result, error) {
+	if err := future.Error(); err != nil {
+		return Result{}, r.proposeError(err)
+	}
+	resps, ok := future.Response().([]*ApplyResponse)
+	if !ok || slot >= len(resps) {
+		return Result{}, Errorf(ErrInternal, "state machine answered %T to a group", future.Response())
+	}
+	return resps[slot].Result, resps[slot].Err
 }
 
 // outcome returns what applying the command of future produced, waiting for
