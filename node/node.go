@@ -14,6 +14,7 @@ import (
 	"github.com/treekv/kv/node/mux"
 	"github.com/treekv/kv/node/part"
 	"github.com/treekv/kv/node/raftlog"
+	"github.com/treekv/kv/node/raftnet"
 )
 
 // Node is a storage node: it hosts any number of partition replicas, shares
@@ -24,6 +25,7 @@ type Node struct {
 	cfg      Config
 	logger   *slog.Logger
 	mux      *mux.Mux
+	raftNet  *raftnet.Net // replication traffic of every replica, one connection per peer
 	httpLn   net.Listener
 	server   *http.Server
 	conns    *idleConns
@@ -72,10 +74,16 @@ func New(cfg Config) (*Node, error) {
 func (n *Node) listen() error {
 	raftMux, httpLn, err := Listen(n.cfg.RaftAddr, n.cfg.HTTPAddr, n.logger)
 	n.mux, n.httpLn = raftMux, httpLn
-	if err == nil {
-		n.mux.SetDialRewrite(n.cfg.RaftDialRewrite)
+	if err != nil {
+		return err
 	}
-	return err
+	n.mux.SetDialRewrite(n.cfg.RaftDialRewrite)
+	layer, err := n.mux.Layer(sharedRaftGroup)
+	if err != nil {
+		return errors.Join(err, n.mux.Close(), n.httpLn.Close())
+	}
+	n.raftNet = raftnet.New(layer, transportTimeout, n.logger)
+	return nil
 }
 
 // Listen opens a server's two listeners: Raft traffic on raftAddr, shared by
@@ -156,6 +164,9 @@ func (n *Node) Close() error {
 	}
 	if n.workers != nil {
 		n.workers.close()
+	}
+	if n.raftNet != nil {
+		errs = append(errs, n.raftNet.Close())
 	}
 	if n.mux != nil {
 		errs = append(errs, n.mux.Close())

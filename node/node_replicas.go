@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,6 +20,10 @@ const partitionsDir = "partitions"
 
 // transportTimeout bounds one Raft RPC between nodes.
 const transportTimeout = 10 * time.Second
+
+// sharedRaftGroup is the mux group of the connections the node's replicas
+// share for replication (see raftnet); partitions never take this ID.
+const sharedRaftGroup = math.MaxUint64
 
 // CreateReplica starts this node's replica of partition id, which the
 // current map must hold. With bootstrap, the map must place a replica on
@@ -69,24 +74,28 @@ func (n *Node) openReplica(id uint64) (*Replica, error) {
 	if err != nil {
 		return nil, Errorf(ErrInternal, "raft listener for partition %d: %v", id, err)
 	}
+	transport, err := n.raftNet.Transport(id, raft.NewNetworkTransportWithConfig(&raft.NetworkTransportConfig{
+		Stream: layer, MaxPool: 3, Timeout: transportTimeout, Logger: newRaftLogger(n.logger),
+		// No pipelining: in hashicorp/raft v1.7.3 a follower's failed answer can
+		// leave a pipeline's sender and decoder blocked on each other for good,
+		// starving that follower and hanging Shutdown.
+		MaxRPCsInFlight: 1,
+	}))
+	if err != nil {
+		return nil, errors.Join(Errorf(ErrInternal, "raft transport of partition %d: %v", id, err), layer.Close())
+	}
 	r, err := NewReplica(ReplicaConfig{
 		Partition: id,
 		NodeID:    n.cfg.ID,
 		Dir:       n.replicaDir(id),
 		SharedLog: n.sharedLog,
-		Transport: raft.NewNetworkTransportWithConfig(&raft.NetworkTransportConfig{
-			Stream: layer, MaxPool: 3, Timeout: transportTimeout, Logger: newRaftLogger(n.logger),
-			// No pipelining: in hashicorp/raft v1.7.3 a follower's failed answer can
-			// leave a pipeline's sender and decoder blocked on each other for good,
-			// starving that follower and hanging Shutdown.
-			MaxRPCsInFlight: 1,
-		}),
-		Raft:   n.cfg.Raft,
-		FSM:    n.cfg.FSM,
-		Logger: n.logger,
+		Transport: transport,
+		Raft:      n.cfg.Raft,
+		FSM:       n.cfg.FSM,
+		Logger:    n.logger,
 	})
 	if err != nil {
-		return nil, errors.Join(Errorf(ErrInternal, "%v", err), layer.Close())
+		return nil, errors.Join(Errorf(ErrInternal, "%v", err), transport.Close())
 	}
 	n.replicas[id] = r
 	return r, nil
