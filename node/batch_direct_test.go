@@ -61,7 +61,9 @@ func TestDirectWriteOfAReplicaThatNoLongerLeads(t *testing.T) {
 	waitReadsReady(t, leader)
 	rep, _ := follower.Replica(1)
 	op := batchPut("/v1/kv/moved", "v")
-	items := []batchItem{{op: op, direct: &directWrite{method: http.MethodPut, rep: rep,
+	u, err := checkBatchOp(op)
+	require.NoError(t, err)
+	items := []batchItem{{op: op, url: u, direct: &directWrite{method: http.MethodPut, rep: rep,
 		cmd: &Command{Success: []Op{{Kind: OpPut, Key: "moved", Value: []byte("v")}}}}}}
 	r := httptest.NewRequest(http.MethodPost, "/v1/batch", nil)
 	results := follower.serveItems(r, follower.metrics.instrument("kv", http.HandlerFunc(follower.serveKV)), items)

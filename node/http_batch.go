@@ -2,6 +2,7 @@ package node
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -49,6 +50,7 @@ func (n *Node) serveBatch(kv http.Handler) http.HandlerFunc {
 // the node may serve it without the handler.
 type batchItem struct {
 	op     BatchOp
+	url    *url.URL // op.Path, parsed
 	direct *directWrite
 }
 
@@ -65,11 +67,15 @@ func (n *Node) serveItems(r *http.Request, kv http.Handler, items []batchItem) [
 			rest = append(rest, i)
 		}
 	}
-	throughKV := func(i int) { n.serveThrough(r, kv, items[i].op, &recs[i]) }
-	var wg sync.WaitGroup
-	wg.Go(func() { serveAll(n.workers, rest, throughKV) })
-	serveAll(n.workers, n.awaitDirect(r.Context(), calls, recs), throughKV)
-	wg.Wait()
+	throughKV := func(i int) { n.serveThrough(r, kv, &items[i], &recs[i]) }
+	if len(calls) == 0 {
+		serveAll(n.workers, rest, throughKV)
+	} else {
+		var wg sync.WaitGroup
+		wg.Go(func() { serveAll(n.workers, rest, throughKV) })
+		serveAll(n.workers, n.awaitDirect(r.Context(), calls, recs), throughKV)
+		wg.Wait()
+	}
 	results := make([]BatchResult, len(recs))
 	for i := range recs {
 		results[i] = recs[i].result()
@@ -77,14 +83,9 @@ func (n *Node) serveItems(r *http.Request, kv http.Handler, items []batchItem) [
 	return results
 }
 
-// serveThrough serves op through kv, as a request of its own, into rec.
-func (n *Node) serveThrough(r *http.Request, kv http.Handler, op BatchOp, rec *batchRecorder) {
-	sub, err := batchRequest(r, op)
-	if err != nil {
-		writeError(rec, Errorf(ErrInternal, "batch request: %v", err))
-		return
-	}
-	kv.ServeHTTP(rec, sub)
+// serveThrough serves it through kv, as a request of its own, into rec.
+func (n *Node) serveThrough(r *http.Request, kv http.Handler, it *batchItem, rec *batchRecorder) {
+	kv.ServeHTTP(rec, batchRequest(r, it))
 }
 
 // isBinaryBatch reports whether r's body is in the binary form
@@ -136,7 +137,7 @@ func (n *Node) planBatch(r *http.Request, ops []BatchOp) ([]batchItem, error) {
 		if err != nil {
 			return nil, Errorf(ErrBadRequest, "batch request %d: %v", i, err)
 		}
-		items[i] = batchItem{op: op, direct: n.directWriteOf(m, &ops[i], u)}
+		items[i] = batchItem{op: op, url: u, direct: n.directWriteOf(m, &ops[i], u)}
 	}
 	return items, nil
 }
@@ -159,26 +160,32 @@ func checkBatchOp(op BatchOp) (*url.URL, error) {
 	if strings.ContainsFunc(op.IdempotencyKey, notInHeaderValue) {
 		return nil, Errorf(ErrBadRequest, "idempotency key %q holds a character a header cannot carry", op.IdempotencyKey)
 	}
-	u, err := url.Parse(op.Path) // as http.NewRequest parses it
+	u, err := url.Parse(op.Path) // as http.NewRequest would parse it
 	if err != nil {
 		return nil, Errorf(ErrBadRequest, "path %q: %v", op.Path, err)
 	}
 	return u, nil
 }
 
-// batchRequest builds the request of a checked op, with r's context,
-// remote address and host. It fails only if op was not checked: checkBatchOp
-// parses the path as http.NewRequest does.
-func batchRequest(r *http.Request, op BatchOp) (*http.Request, error) {
-	sub, err := http.NewRequestWithContext(r.Context(), op.Method, op.Path, bytes.NewReader(op.Body))
-	if err != nil {
-		return nil, err
+// batchRequest builds the request of a checked item, with r's context,
+// remote address and host.
+func batchRequest(r *http.Request, it *batchItem) *http.Request {
+	sub := &http.Request{
+		Method:        it.op.Method,
+		URL:           it.url,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        make(http.Header, 1),
+		Body:          io.NopCloser(bytes.NewReader(it.op.Body)),
+		ContentLength: int64(len(it.op.Body)),
+		Host:          r.Host,
+		RemoteAddr:    r.RemoteAddr,
 	}
-	sub.RemoteAddr, sub.Host = r.RemoteAddr, r.Host
-	if op.IdempotencyKey != "" {
-		sub.Header.Set(HeaderIdempotencyKey, op.IdempotencyKey)
+	if it.op.IdempotencyKey != "" {
+		sub.Header.Set(HeaderIdempotencyKey, it.op.IdempotencyKey)
 	}
-	return sub, nil
+	return sub.WithContext(r.Context())
 }
 
 // batchConcurrency bounds the requests of one batch served at once, and so

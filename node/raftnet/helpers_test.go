@@ -19,7 +19,7 @@ type testNode struct {
 	net *Net
 }
 
-func newTestNode(t *testing.T, timeout time.Duration) *testNode {
+func newTestNode(t testing.TB, timeout time.Duration) *testNode {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -37,7 +37,7 @@ func newTestNode(t *testing.T, timeout time.Duration) *testNode {
 func (n *testNode) addr() raft.ServerAddress { return raft.ServerAddress(n.mux.Addr().String()) }
 
 // transport returns group's Transport on n, closed at the end of the test.
-func (n *testNode) transport(t *testing.T, group uint64) *Transport {
+func (n *testNode) transport(t testing.TB, group uint64) *Transport {
 	t.Helper()
 	layer, err := n.mux.Layer(group)
 	require.NoError(t, err)
