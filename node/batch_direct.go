@@ -25,6 +25,56 @@ type directWrite struct {
 	cmd    *Command
 }
 
+// directRead is a request of a batch that the node serves itself, as the
+// /v1/kv handler would: a GET ?consistency=stale of a valid key whose
+// partition has a replica here, read from that replica's state.
+type directRead struct {
+	key string
+	rep *Replica
+}
+
+// staleQuery is the query of a direct read.
+const staleQuery = ParamConsistency + "=" + ConsistencyStale
+
+// directReadOf returns the direct form of op, whose path parsed as u, or
+// nil when the handler must serve op.
+func (n *Node) directReadOf(m *part.Map, op *BatchOp, u *url.URL) *directRead {
+	if m == nil || op.Method != http.MethodGet || u.RawQuery != staleQuery {
+		return nil
+	}
+	key, rep := n.localKey(m, u)
+	if rep == nil {
+		return nil
+	}
+	return &directRead{key: key, rep: rep}
+}
+
+// localKey returns the valid key u names and the local replica of its
+// partition, or a nil replica.
+func (n *Node) localKey(m *part.Map, u *url.URL) (string, *Replica) {
+	key, err := url.PathUnescape(strings.TrimPrefix(u.EscapedPath(), kvPrefix))
+	if err != nil || n.cfg.Limits.checkKey(key) != nil {
+		return "", nil
+	}
+	p, err := m.Locate(key)
+	if err != nil {
+		return "", nil
+	}
+	rep, _ := n.Replica(p.ID)
+	return key, rep
+}
+
+// serveDirectRead answers d into rec, as the handler would, and meters it.
+func (n *Node) serveDirectRead(rec *batchRecorder, d *directRead) {
+	start := time.Now()
+	d.rep.requests.add()
+	rec.Header().Set(HeaderNode, n.cfg.ID)
+	if err := writeValue(rec, d.rep, d.key); err != nil {
+		writeError(rec, err)
+	}
+	n.kvMeter.record(http.MethodGet, rec.status, start)
+}
+
 // directWriteOf returns the direct form of op, whose path parsed as u, or
 // nil when the handler must serve op.
 func (n *Node) directWriteOf(m *part.Map, op *BatchOp, u *url.URL) *directWrite {
@@ -38,16 +88,8 @@ func (n *Node) directWriteOf(m *part.Map, op *BatchOp, u *url.URL) *directWrite 
 	if m == nil || u.RawQuery != "" || u.ForceQuery || len(op.IdempotencyKey) > maxIdempotencyKey {
 		return nil
 	}
-	key, err := url.PathUnescape(strings.TrimPrefix(u.EscapedPath(), kvPrefix))
-	if err != nil || n.cfg.Limits.checkKey(key) != nil {
-		return nil
-	}
-	p, err := m.Locate(key)
-	if err != nil {
-		return nil
-	}
-	rep, ok := n.Replica(p.ID)
-	if !ok || !rep.IsLeader() {
+	key, rep := n.localKey(m, u)
+	if rep == nil || !rep.IsLeader() {
 		return nil
 	}
 	op1 := Op{Kind: kind, Key: key}

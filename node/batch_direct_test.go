@@ -10,25 +10,32 @@ import (
 )
 
 // TestPlanBatchServesDirectlyPlainWritesItLeads checks which requests of a
-// batch a node proposes itself, without the /v1/kv handler: plain PUTs and
-// DELETEs of valid keys of a partition it leads, nothing else.
+// batch a node serves itself, without the /v1/kv handler: plain PUTs and
+// DELETEs of valid keys of a partition it leads, and stale GETs of valid
+// keys; nothing else.
 func TestPlanBatchServesDirectlyPlainWritesItLeads(t *testing.T) {
 	n := startFuzzNode(t, 1, 1)
 	waitReadsReady(t, n)
+	const write, read, handler = "write", "read", "handler"
 	cases := []struct {
-		op     BatchOp
-		direct bool
+		op  BatchOp
+		way string
 	}{
-		{batchPut("/v1/kv/a", "1"), true},
-		{batchDelete("/v1/kv/a%2Fb"), true},
-		{BatchOp{Method: http.MethodPut, Path: "/v1/kv/idem", IdempotencyKey: "k", Body: []byte("v")}, true},
-		{batchPut("/v1/kv/a?if_revision=3", "1"), false},
-		{batchPut("/v1/kv/a?", "1"), false},
-		{batchGet("/v1/kv/a"), false},
-		{batchPut("/v1/kv/"+strings.Repeat("k", fuzzLimits.MaxKeySize+1), "1"), false},
-		{batchPut("/v1/kv/big", strings.Repeat("v", fuzzLimits.MaxValueSize+1)), false},
-		{batchPut("/v1/kv/", "1"), false},
-		{batchPut("/v1/kv/%ff", "1"), false}, // not UTF-8
+		{batchPut("/v1/kv/a", "1"), write},
+		{batchDelete("/v1/kv/a%2Fb"), write},
+		{BatchOp{Method: http.MethodPut, Path: "/v1/kv/idem", IdempotencyKey: "k", Body: []byte("v")}, write},
+		{batchGet("/v1/kv/a?consistency=stale"), read},
+		{batchGet("/v1/kv/a%2Fb?consistency=stale"), read},
+		{batchPut("/v1/kv/a?if_revision=3", "1"), handler},
+		{batchPut("/v1/kv/a?", "1"), handler},
+		{batchGet("/v1/kv/a"), handler},
+		{batchGet("/v1/kv/a?consistency=stale&x=1"), handler},
+		{batchGet("/v1/kv/a?consistency=linearizable"), handler},
+		{batchPut("/v1/kv/"+strings.Repeat("k", fuzzLimits.MaxKeySize+1), "1"), handler},
+		{batchGet("/v1/kv/"+strings.Repeat("k", fuzzLimits.MaxKeySize+1)+"?consistency=stale"), handler},
+		{batchPut("/v1/kv/big", strings.Repeat("v", fuzzLimits.MaxValueSize+1)), handler},
+		{batchPut("/v1/kv/", "1"), handler},
+		{batchPut("/v1/kv/%ff", "1"), handler}, // not UTF-8
 	}
 	ops := make([]BatchOp, len(cases))
 	for i, c := range cases {
@@ -37,18 +44,29 @@ func TestPlanBatchServesDirectlyPlainWritesItLeads(t *testing.T) {
 	items, err := n.planBatch(httptest.NewRequest(http.MethodPost, "/v1/batch", nil), ops)
 	require.NoError(t, err)
 	for i, c := range cases {
-		require.Equal(t, c.direct, items[i].direct != nil, "%s %s", c.op.Method, c.op.Path)
+		way := handler
+		if items[i].direct != nil {
+			way = write
+		}
+		if items[i].read != nil {
+			require.Nil(t, items[i].direct)
+			way = read
+		}
+		require.Equal(t, c.way, way, "%s %s", c.op.Method, c.op.Path)
 	}
 }
 
 // TestPlanBatchLeavesFollowersWritesToTheHandler checks that a node that
-// does not lead the partition plans no direct write: the handler forwards.
+// does not lead the partition plans no direct write (the handler forwards
+// it), but still reads stale values itself.
 func TestPlanBatchLeavesFollowersWritesToTheHandler(t *testing.T) {
 	n1, n2, _ := startPair(t)
 	_, follower := waitPair(t, n1, n2)
-	items, err := follower.planBatch(httptest.NewRequest(http.MethodPost, "/v1/batch", nil), []BatchOp{batchPut("/v1/kv/a", "1")})
+	ops := []BatchOp{batchPut("/v1/kv/a", "1"), batchGet("/v1/kv/a?consistency=stale")}
+	items, err := follower.planBatch(httptest.NewRequest(http.MethodPost, "/v1/batch", nil), ops)
 	require.NoError(t, err)
 	require.Nil(t, items[0].direct)
+	require.NotNil(t, items[1].read)
 }
 
 // TestDirectWriteOfAReplicaThatNoLongerLeads checks that a write planned as
@@ -76,20 +94,23 @@ func TestDirectWriteOfAReplicaThatNoLongerLeads(t *testing.T) {
 	require.Equal(t, uint64(1), e.Version, "applied once")
 }
 
-// TestDirectWritesAreMeteredAsAlone checks that the writes of a batch the
-// node proposes itself are recorded in the request histogram as the
+// TestDirectRequestsAreMeteredAsAlone checks that the requests of a batch
+// the node serves itself are recorded in the request histogram as the
 // handler records a request alone: route kv, their method and status.
-func TestDirectWritesAreMeteredAsAlone(t *testing.T) {
+func TestDirectRequestsAreMeteredAsAlone(t *testing.T) {
 	n := startLoneLeader(t)
 	waitReadsReady(t, n)
-	results := sendBatch(t, n.handler(), batchPut("/v1/kv/a", "1"), batchPut("/v1/kv/b", "2"), batchDelete("/v1/kv/a"))
-	for _, res := range results {
-		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+	results := sendBatch(t, n.handler(), batchPut("/v1/kv/a", "1"), batchPut("/v1/kv/b", "2"), batchDelete("/v1/kv/c"))
+	results = append(results, sendBatch(t, n.handler(), batchGet("/v1/kv/b?consistency=stale"), batchGet("/v1/kv/c?consistency=stale"))...)
+	for i, want := range []int{200, 200, 200, 200, 404} {
+		require.Equal(t, want, results[i].Status, "%s", results[i].Body)
 	}
 	require.Equal(t, http.StatusOK, sendAlone(t, n.handler(), batchPut("/v1/kv/c", "3")).Code)
 	got := observedLabels(t, n.metrics.registry)
 	require.Contains(t, got, "code=200,method=put,route=kv: 3", "two batched puts and one alone")
 	require.Contains(t, got, "code=200,method=delete,route=kv: 1")
+	require.Contains(t, got, "code=200,method=get,route=kv: 1")
+	require.Contains(t, got, "code=404,method=get,route=kv: 1")
 }
 
 // TestDirectCallUnansweredInTimeIsIndeterminate checks that a direct write

@@ -17,7 +17,8 @@ import (
 // (so what a request alone would be refused for, such as a bad key or
 // parameter, refuses that request only), and answers with their results in
 // order. A plain write of a partition this node leads is proposed directly
-// (see directWrite); every other request goes through kv, the handler of
+// (see directWrite), a stale read of a partition it holds is read directly
+// (see directRead); every other request goes through kv, the handler of
 // /v1/kv/{key}.
 func (n *Node) serveBatch(kv http.Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -52,18 +53,23 @@ type batchItem struct {
 	op     BatchOp
 	url    *url.URL // op.Path, parsed
 	direct *directWrite
+	read   *directRead
 }
 
 // serveItems serves the requests of a batch and returns their results in
-// order: the direct writes all proposed at once from this goroutine, the
-// others through kv on the node's workers meanwhile, and then, through kv
-// too, the direct writes whose replica no longer led.
+// order: the direct writes all proposed at once from this goroutine, then
+// the direct reads from this goroutine too, the others through kv on the
+// node's workers meanwhile, and then, through kv too, the direct writes whose
+// replica no longer led.
 func (n *Node) serveItems(r *http.Request, kv http.Handler, items []batchItem) []BatchResult {
 	recs := make([]batchRecorder, len(items))
 	calls := submitDirect(items)
 	var rest []int
 	for i := range items {
-		if items[i].direct == nil {
+		switch {
+		case items[i].read != nil:
+			n.serveDirectRead(&recs[i], items[i].read)
+		case items[i].direct == nil:
 			rest = append(rest, i)
 		}
 	}
@@ -137,7 +143,7 @@ func (n *Node) planBatch(r *http.Request, ops []BatchOp) ([]batchItem, error) {
 		if err != nil {
 			return nil, Errorf(ErrBadRequest, "batch request %d: %v", i, err)
 		}
-		items[i] = batchItem{op: op, url: u, direct: n.directWriteOf(m, &ops[i], u)}
+		items[i] = batchItem{op: op, url: u, direct: n.directWriteOf(m, &ops[i], u), read: n.directReadOf(m, &ops[i], u)}
 	}
 	return items, nil
 }

@@ -35,16 +35,22 @@ func (n *Node) serveGet(w http.ResponseWriter, r *http.Request, key string) {
 		return
 	}
 	n.serveKey(w, r, key, nil, readMode(stale), func(rep *Replica) error {
-		e, ok := rep.FSM().Get(key)
-		if !ok {
-			return Errorf(ErrNotFound, "key %q not found", key)
-		}
-		w.Header().Set(HeaderRevision, strconv.FormatUint(e.ModRevision, 10))
-		w.Header().Set("Content-Type", "application/octet-stream")
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(e.Value)
-		return nil
+		return writeValue(w, rep, key)
 	})
+}
+
+// writeValue answers a read of key with its value in rep's state machine,
+// or returns the error to answer.
+func writeValue(w http.ResponseWriter, rep *Replica, key string) error {
+	e, ok := rep.FSM().Get(key)
+	if !ok {
+		return Errorf(ErrNotFound, "key %q not found", key)
+	}
+	w.Header().Set(HeaderRevision, strconv.FormatUint(e.ModRevision, 10))
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(e.Value)
+	return nil
 }
 
 func (n *Node) servePut(w http.ResponseWriter, r *http.Request, key string) {
