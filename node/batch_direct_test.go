@@ -32,7 +32,7 @@ func TestPlanBatchServesDirectlyPlainWritesItLeads(t *testing.T) {
 		{batchGet("/v1/kv/a?consistency=stale&x=1"), handler},
 		{batchGet("/v1/kv/a?consistency=linearizable"), handler},
 		{batchPut("/v1/kv/"+strings.Repeat("k", fuzzLimits.MaxKeySize+1), "1"), handler},
-		{batchGet("/v1/kv/"+strings.Repeat("k", fuzzLimits.MaxKeySize+1)+"?consistency=stale"), handler},
+		{batchGet("/v1/kv/" + strings.Repeat("k", fuzzLimits.MaxKeySize+1) + "?consistency=stale"), handler},
 		{batchPut("/v1/kv/big", strings.Repeat("v", fuzzLimits.MaxValueSize+1)), handler},
 		{batchPut("/v1/kv/", "1"), handler},
 		{batchPut("/v1/kv/%ff", "1"), handler}, // not UTF-8
