@@ -80,8 +80,8 @@ func testProcessLeaderKilled(t *testing.T, seed uint64) {
 // The leader of a partition is cut off from its peers while a client
 // pinned to it keeps talking to it: the history stays linearizable, the
 // pinned client kept calling it while it was cut off, no operation called
-// after the cut and answered before the heal was served by the cut-off
-// node (the node may forward a request over HTTP, which is not cut, to the
+// after the cut (past inFlightGrace) and answered before the heal was
+// served by the cut-off node (the node may forward a request over HTTP, which is not cut, to the
 // partition's new leader: that one serves it), and within a bound of the
 // heal every client succeeds again.
 func TestJepsenProcessLeaderCutOff(t *testing.T) {
@@ -116,7 +116,7 @@ func testProcessLeaderCutOff(t *testing.T, seed uint64) {
 	})
 	var served []jepsen.Op
 	for _, op := range procAllOps(h) {
-		if succeeded(op) && op.Node == c.ids[victim] && op.Call >= span.faultAt && op.Return <= healAt {
+		if succeeded(op) && op.Node == c.ids[victim] && op.Call >= span.faultAt+inFlightGrace.Nanoseconds() && op.Return <= healAt {
 			served = append(served, op)
 		}
 	}
