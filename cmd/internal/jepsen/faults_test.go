@@ -49,7 +49,7 @@ func testLeaderCutOff(t *testing.T, seed uint64) {
 		cutAt = h.Now()
 		t.Logf("cut off n%d, leader of partition %d, after %d operations", victim+1, p.ID, h.Len())
 		err := poll("the pinned client to fail while cut off", func() bool {
-			_, failed := window(h, pinned, cutAt, h.Now())
+			_, failed := window(h, pinned, cutAt+inFlightGrace.Nanoseconds(), h.Now())
 			return len(failed) >= 1 && h.Len() >= 300
 		})
 		healAt = h.Now()
