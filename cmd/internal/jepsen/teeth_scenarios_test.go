@@ -95,16 +95,26 @@ func duplicateScenario(t *testing.T, c *kv.LocalCluster, prefix string, keys int
 	return jepsen.CheckSet(acked, nil, final)
 }
 
-// putOnce sends one PUT of key to endpoint with the Idempotency-Key idem;
-// it must be answered 200.
+// putOnce sends a PUT of key to endpoint with the Idempotency-Key idem; it
+// must be answered 200. A 503 (unavailable: not applied, as when the node
+// has not yet heard from a leader again after a fault) is sent again.
 func putOnce(ctx context.Context, t *testing.T, endpoint, key, idem string) {
+	var status int
+	require.NoError(t, pollUntil(ctx, func() bool {
+		status = putStatus(ctx, t, endpoint, key, idem)
+		return status != http.StatusServiceUnavailable
+	}))
+	require.Equal(t, http.StatusOK, status)
+}
+
+func putStatus(ctx context.Context, t *testing.T, endpoint, key, idem string) int {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, endpoint+"/v1/kv/"+url.PathEscape(key), bytes.NewReader([]byte(key)))
 	require.NoError(t, err)
 	req.Header.Set("Idempotency-Key", idem)
 	resp, err := (&http.Client{}).Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode)
+	return resp.StatusCode
 }
 
 // jepsenCheck checks ops for linearizability, saving any evidence in dir.
