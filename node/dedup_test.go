@@ -1,7 +1,9 @@
 package node
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -136,23 +138,118 @@ func TestDedupIsDeterministic(t *testing.T) {
 			require.NoError(t, restored.Restore(persist(t, a)))
 		}
 	}
-	require.Equal(t, stateOf(a), stateOf(b))
-	require.Equal(t, stateOf(a), stateOf(restored))
+	require.Equal(t, stateOf(t, a), stateOf(t, b))
+	require.Equal(t, stateOf(t, a), stateOf(t, restored))
 }
 
 func TestDedupTableStaysBounded(t *testing.T) {
 	table := newDedupTable(FSMConfig{DedupMaxEntries: 100, DedupWindow: 1 << 40})
+	big := Result{Results: []OpResult{{Kind: OpGet, Key: "k", Entry: Entry{Value: make([]byte, 3000)}}}}
 	for i := range uint64(10000) {
-		table.insert(&dedupRecord{key: fmt.Sprint(i), index: i + 1})
+		table.insert(fmt.Sprint(i), i+1, i, &big)
 	}
 	require.Equal(t, 100, table.len())
 	require.Len(t, table.byKey, 100)
-	require.LessOrEqual(t, len(table.queue), 2200, "the queue compacts")
+	require.LessOrEqual(t, len(table.slots), 2200, "the slots compact")
+	require.LessOrEqual(t, len(table.arena.chunks), 100*3100/dedupChunkSize+2, "the arena drops the chunks no record uses")
 	table.expire(10000 + 1<<40)
 	require.Equal(t, 1, table.len(), "all but the newest expired")
-	rec, ok := table.lookup("9999")
+	require.Len(t, table.arena.chunks, 1)
+	slot, ok := table.lookup("9999")
 	require.True(t, ok)
-	require.Equal(t, uint64(10000), rec.index)
+	require.Equal(t, uint64(10000), slot.index)
+	table.expire(10001 + 1<<40)
+	require.Zero(t, table.len())
+	require.Empty(t, table.arena.chunks, "an empty table keeps no chunk")
+	_, ok = table.lookup("9999")
+	require.False(t, ok)
+}
+
+func TestDedupTableKeepsResultsLargerThanAChunk(t *testing.T) {
+	table := newDedupTable(FSMConfig{DedupMaxEntries: 10, DedupWindow: 100})
+	small := Result{Revision: 1, Succeeded: true, Results: []OpResult{{Kind: OpPut, Key: "a", Entry: Entry{Key: "a", ModRevision: 1}}}}
+	large := Result{Revision: 2, Succeeded: true, Results: []OpResult{{Kind: OpGet, Key: "b", Found: true,
+		Entry: Entry{Key: "b", Value: bytes.Repeat([]byte("v"), 3*dedupChunkSize), CreateRevision: 1, ModRevision: 2, Version: 2}}}}
+	table.insert("small", 1, 11, &small)
+	table.insert("large", 2, 22, &large)
+	table.insert("after", 3, 33, &small)
+	for key, want := range map[string]Result{"small": small, "large": large, "after": small} {
+		slot, ok := table.lookup(key)
+		require.True(t, ok, key)
+		got, err := table.result(slot)
+		require.NoError(t, err)
+		require.Equal(t, want, got, key)
+	}
+}
+
+func TestDedupViewIsUnchangedByLaterRecords(t *testing.T) {
+	table := newDedupTable(FSMConfig{DedupMaxEntries: 50, DedupWindow: 1 << 40})
+	res := func(i uint64) Result {
+		return Result{Revision: i, Succeeded: true, Results: []OpResult{{Kind: OpPut, Key: fmt.Sprint("key", i),
+			Entry: Entry{Key: fmt.Sprint("key", i), Value: make([]byte, 2000), ModRevision: i}}}}
+	}
+	for i := range uint64(50) {
+		r := res(i + 1)
+		table.insert(fmt.Sprint("req", i+1), i+1, i, &r)
+	}
+	view := table.view()
+	want := recordsOf(t, view)
+	for i := range uint64(500) { // replaces every record and drops every chunk the view reads
+		r := res(i + 51)
+		table.insert(fmt.Sprint("req", i+51), i+51, i, &r)
+	}
+	require.Equal(t, want, recordsOf(t, view))
+	require.Equal(t, "req1", want[0].key)
+	require.Equal(t, res(50), want[49].result)
+}
+
+func TestDedupInsertAllocatesNothingPerRecord(t *testing.T) {
+	table := newDedupTable(FSMConfig{DedupMaxEntries: 1000, DedupWindow: 1 << 40})
+	keys := make([]string, 20000)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("%032x", i)
+	}
+	put := Result{Revision: 7, Succeeded: true, Results: []OpResult{{Kind: OpPut, Key: "key", Entry: Entry{Key: "key", ModRevision: 7}}}}
+	next := 0
+	insert := func() {
+		table.insert(keys[next%len(keys)], uint64(next+1), 0, &put)
+		next++
+	}
+	for range 5000 { // the slots, map and chunks reach their steady sizes
+		insert()
+	}
+	allocs := testing.AllocsPerRun(10000, insert)
+	require.Less(t, allocs, 0.05, "records live in pointer-free slots and chunks, not in objects of their own")
+}
+
+func TestDecodeResultRejectsCorruptBytes(t *testing.T) {
+	res := Result{Revision: 9, Succeeded: true, Results: []OpResult{{Kind: OpGet, Key: "k", Found: true,
+		Entry: Entry{Key: "k", Value: []byte("v"), CreateRevision: 1, ModRevision: 2, Version: 3}}}}
+	b := appendResult(nil, &res)
+	got, err := decodeResult(b)
+	require.NoError(t, err)
+	require.Equal(t, res, got)
+	for n := range len(b) {
+		_, err := decodeResult(b[:n])
+		require.ErrorIs(t, err, ErrBadRequest, "truncated to %d bytes", n)
+	}
+	_, err = decodeResult(append(b, 0))
+	require.ErrorContains(t, err, "trailing bytes")
+	bad := slices.Clone(b)
+	bad[1] = 2 // succeeded is neither 0 nor 1
+	_, err = decodeResult(bad)
+	require.ErrorContains(t, err, "bad result succeeded")
+}
+
+// recordsOf decodes every record of v, oldest first.
+func recordsOf(t *testing.T, v dedupView) []dedupRecord {
+	records := make([]dedupRecord, v.len())
+	for i, s := range v.slots {
+		res, err := decodeResult(v.arena.bytes(s.chunk, s.keyEnd, s.end))
+		require.NoError(t, err)
+		records[i] = dedupRecord{key: string(v.arena.bytes(s.chunk, s.off, s.keyEnd)), index: s.index, hash: s.hash, result: res}
+	}
+	return records
 }
 
 func TestDedupHashIgnoresKeyAndTime(t *testing.T) {

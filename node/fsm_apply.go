@@ -3,7 +3,6 @@ package node
 import (
 	"bytes"
 	"cmp"
-	"slices"
 
 	"github.com/hashicorp/raft"
 )
@@ -101,23 +100,25 @@ func (f *FSM) applyCommand(index uint64, cmd *Command) *ApplyResponse {
 	}
 	var hash uint64
 	hash, f.scratch = commandHash(f.scratch, cmd)
-	if rec, ok := f.dedup.lookup(cmd.IdempotencyKey); ok {
-		if rec.hash != hash {
+	if slot, ok := f.dedup.lookup(cmd.IdempotencyKey); ok {
+		if slot.hash != hash {
 			return &ApplyResponse{Err: Errorf(ErrBadRequest,
 				"idempotency key %q reused for a different request", cmd.IdempotencyKey)}
 		}
-		return &ApplyResponse{Result: cloneResult(rec.result)}
+		return f.replay(slot)
 	}
 	res := f.execute(index, cmd)
-	f.dedup.insert(&dedupRecord{key: cmd.IdempotencyKey, index: index, hash: hash, result: cloneResult(res)})
+	f.dedup.insert(cmd.IdempotencyKey, index, hash, &res)
 	return &ApplyResponse{Result: res}
 }
 
-// cloneResult returns r with its own Results slice, so that a caller changing
-// the Result it was answered does not change the stored record.
-func cloneResult(r Result) Result {
-	r.Results = slices.Clone(r.Results)
-	return r
+// replay answers what the first application of slot's command answered.
+func (f *FSM) replay(slot *dedupSlot) *ApplyResponse {
+	res, err := f.dedup.result(slot)
+	if err != nil {
+		return &ApplyResponse{Err: Errorf(ErrInternal, "idempotency record: %v", err)}
+	}
+	return &ApplyResponse{Result: res}
 }
 
 // execute evaluates cmd's compares and applies the branch they choose.

@@ -122,7 +122,7 @@ func TestFSMAppliesAfterBulkRestore(t *testing.T) {
 			index++
 		}
 	}
-	require.Equal(t, stateOf(want), stateOf(got))
+	require.Equal(t, stateOf(t, want), stateOf(t, got))
 	require.Equal(t, want.Bytes(), got.Bytes())
 	require.Equal(t, sizeByScan(got), got.Bytes())
 }

@@ -19,9 +19,8 @@ import (
 //	record count, records oldest first: key, index, hash (8 bytes), result
 //	CRC-32C of all the bytes above (4 bytes, big-endian)
 //
-// where numbers are uvarints, strings length-prefixed, and a result is its
-// revision, succeeded (one byte), op result count, then per op result its
-// kind (one byte), key, found (one byte) and entry.
+// where numbers are uvarints, strings length-prefixed, and a result is
+// encoded as appendResult encodes it.
 const snapshotFormat = 1
 
 // readChunk is the size of the buffers through which snapshots are written
@@ -35,13 +34,13 @@ const readChunk = 64 << 10
 func (f *FSM) Snapshot() (raft.FSMSnapshot, error) {
 	f.mu.Lock() // Clone changes the tree's copy-on-write context
 	defer f.mu.Unlock()
-	return &fsmSnapshot{tree: f.tree.Clone(), records: f.dedup.records(), applied: f.applied.Load()}, nil
+	return &fsmSnapshot{tree: f.tree.Clone(), dedup: f.dedup.view(), applied: f.applied.Load()}, nil
 }
 
 // fsmSnapshot is the state as of one applied index.
 type fsmSnapshot struct {
 	tree    *btree.BTreeG[item]
-	records []*dedupRecord
+	dedup   dedupView
 	applied uint64
 }
 
@@ -86,12 +85,9 @@ func (s *fsmSnapshot) writeTo(w io.Writer) error {
 }
 
 func (s *fsmSnapshot) writeRecords(w io.Writer) error {
-	buf := binary.AppendUvarint(nil, uint64(len(s.records)))
-	for _, r := range s.records {
-		buf = appendBytes(buf, r.key)
-		buf = binary.AppendUvarint(buf, r.index)
-		buf = binary.LittleEndian.AppendUint64(buf, r.hash)
-		buf = appendResult(buf, &r.result)
+	buf := binary.AppendUvarint(nil, uint64(s.dedup.len()))
+	for i := range s.dedup.len() {
+		buf = s.dedup.appendRecord(buf, i)
 		if _, err := w.Write(buf); err != nil {
 			return err
 		}
@@ -99,35 +95,6 @@ func (s *fsmSnapshot) writeRecords(w io.Writer) error {
 	}
 	_, err := w.Write(buf)
 	return err
-}
-
-func appendEntry(dst []byte, e *Entry) []byte {
-	dst = appendBytes(dst, e.Key)
-	dst = appendBytes(dst, e.Value)
-	dst = binary.AppendUvarint(dst, e.CreateRevision)
-	dst = binary.AppendUvarint(dst, e.ModRevision)
-	return binary.AppendUvarint(dst, e.Version)
-}
-
-func appendResult(dst []byte, r *Result) []byte {
-	dst = binary.AppendUvarint(dst, r.Revision)
-	dst = appendBool(dst, r.Succeeded)
-	dst = binary.AppendUvarint(dst, uint64(len(r.Results)))
-	for i := range r.Results {
-		o := &r.Results[i]
-		dst = append(dst, byte(o.Kind))
-		dst = appendBytes(dst, o.Key)
-		dst = appendBool(dst, o.Found)
-		dst = appendEntry(dst, &o.Entry)
-	}
-	return dst
-}
-
-func appendBool(dst []byte, b bool) []byte {
-	if b {
-		return append(dst, 1)
-	}
-	return append(dst, 0)
 }
 
 // Restore replaces the whole state with the snapshot read from rc, then
@@ -166,7 +133,8 @@ func (f *FSM) readSnapshot(r io.Reader) (*restored, error) {
 	st := &restored{applied: s.uvarint(), dedup: newDedupTable(f.cfg)}
 	items, size := s.items()
 	for n := s.uvarint(); n > 0 && s.err == nil; n-- {
-		st.dedup.insert(s.record())
+		r := s.record()
+		st.dedup.insert(r.key, r.index, r.hash, &r.result)
 	}
 	s.trailer()
 	if s.err != nil {

@@ -55,15 +55,15 @@ func persist(t *testing.T, f *FSM) io.ReadCloser {
 // fsmState is everything a snapshot carries.
 type fsmState struct {
 	Entries []Entry
-	Records []*dedupRecord
+	Records []dedupRecord
 	Applied uint64
 }
 
-func stateOf(f *FSM) fsmState {
+func stateOf(t *testing.T, f *FSM) fsmState {
 	f.mu.RLock()
-	records := f.dedup.records()
+	view := f.dedup.view()
 	f.mu.RUnlock()
-	return fsmState{Entries: f.Scan("", "", 0), Records: records, Applied: f.AppliedIndex()}
+	return fsmState{Entries: f.Scan("", "", 0), Records: recordsOf(t, view), Applied: f.AppliedIndex()}
 }
 
 // populate applies a mix of commands from index 1 and returns the next index.
@@ -94,7 +94,7 @@ func TestFSMSnapshotRestoreRoundTrip(t *testing.T) {
 	applyAt(t, dst, 1, putCmd("stale", "state"))
 
 	require.NoError(t, dst.Restore(persist(t, src)))
-	require.Equal(t, stateOf(src), stateOf(dst))
+	require.Equal(t, stateOf(t, src), stateOf(t, dst))
 	require.Equal(t, 3, dst.dedup.len())
 
 	replay := &Command{IdempotencyKey: "r2", Compares: []Compare{{Key: "a", Target: TargetMod, Op: CmpEqual, Number: 9}},
@@ -103,13 +103,13 @@ func TestFSMSnapshotRestoreRoundTrip(t *testing.T) {
 	require.Equal(t, uint64(8), want.Result.Revision)
 	require.Equal(t, want, applyAt(t, dst, next, replay), "restored idempotency records answer alike")
 	require.Equal(t, applyAt(t, src, next+1, putCmd("a", "3")), applyAt(t, dst, next+1, putCmd("a", "3")))
-	require.Equal(t, stateOf(src), stateOf(dst))
+	require.Equal(t, stateOf(t, src), stateOf(t, dst))
 }
 
 func TestFSMSnapshotIgnoresLaterApplies(t *testing.T) {
 	f := NewFSM(FSMConfig{})
 	next := populate(t, f)
-	before := stateOf(f)
+	before := stateOf(t, f)
 	snap, err := f.Snapshot()
 	require.NoError(t, err)
 	later := []*Command{
@@ -124,7 +124,7 @@ func TestFSMSnapshotIgnoresLaterApplies(t *testing.T) {
 	require.NoError(t, snap.Persist(sink))
 	restored := NewFSM(FSMConfig{})
 	require.NoError(t, restored.Restore(io.NopCloser(&sink.Buffer)))
-	require.Equal(t, before, stateOf(restored))
+	require.Equal(t, before, stateOf(t, restored))
 }
 
 // TestFSMSnapshotPersistDuringApply persists a snapshot while applies go on,
@@ -134,7 +134,7 @@ func TestFSMSnapshotPersistDuringApply(t *testing.T) {
 	for i := uint64(1); i <= 500; i++ {
 		applyAt(t, f, i, putCmd(string(rune('a'+i%26))+string(rune('a'+i/26)), "v"))
 	}
-	before := stateOf(f)
+	before := stateOf(t, f)
 	snap, err := f.Snapshot()
 	require.NoError(t, err)
 	sink := &memSink{}
@@ -147,7 +147,7 @@ func TestFSMSnapshotPersistDuringApply(t *testing.T) {
 	require.NoError(t, err)
 	restored := NewFSM(FSMConfig{})
 	require.NoError(t, restored.Restore(io.NopCloser(&sink.Buffer)))
-	require.Equal(t, before, stateOf(restored))
+	require.Equal(t, before, stateOf(t, restored))
 }
 
 func TestFSMPersistCancelsSinkOnError(t *testing.T) {
@@ -202,9 +202,9 @@ func TestFSMRestoreRejectsCorrupt(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f := NewFSM(FSMConfig{})
 			applyAt(t, f, 1, &Command{IdempotencyKey: "mine", Success: []Op{{Kind: OpPut, Key: "k", Value: []byte("v")}}})
-			before := stateOf(f)
+			before := stateOf(t, f)
 			require.Error(t, f.Restore(io.NopCloser(bytes.NewReader(data))))
-			require.Equal(t, before, stateOf(f), "a failed restore changes nothing")
+			require.Equal(t, before, stateOf(t, f), "a failed restore changes nothing")
 		})
 	}
 }
@@ -223,14 +223,14 @@ func FuzzRestore(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fsm := NewFSM(FSMConfig{})
 		applyAt(t, fsm, 1, putCmd("mine", "x"))
-		before := stateOf(fsm)
+		before := stateOf(t, fsm)
 		if err := fsm.Restore(io.NopCloser(bytes.NewReader(data))); err != nil {
-			require.Equal(t, before, stateOf(fsm))
+			require.Equal(t, before, stateOf(t, fsm))
 			return
 		}
 		again := NewFSM(FSMConfig{})
 		require.NoError(t, again.Restore(persist(t, fsm)))
-		require.Equal(t, stateOf(fsm), stateOf(again))
+		require.Equal(t, stateOf(t, fsm), stateOf(t, again))
 	})
 }
 
@@ -254,7 +254,7 @@ func TestFSMRestoreReadShapes(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dst := NewFSM(FSMConfig{})
 			require.NoError(t, dst.Restore(io.NopCloser(shape(bytes.NewReader(data)))))
-			require.Equal(t, stateOf(src), stateOf(dst))
+			require.Equal(t, stateOf(t, src), stateOf(t, dst))
 			require.Equal(t, src.Bytes(), dst.Bytes())
 		})
 	}
@@ -267,7 +267,7 @@ func TestFSMRestoreReadError(t *testing.T) {
 	failing := io.MultiReader(bytes.NewReader(data[:len(data)/2]), iotest.ErrReader(errors.New("disk gone")))
 	f := NewFSM(FSMConfig{})
 	applyAt(t, f, 1, putCmd("k", "v"))
-	before := stateOf(f)
+	before := stateOf(t, f)
 	require.ErrorContains(t, f.Restore(io.NopCloser(failing)), "disk gone")
-	require.Equal(t, before, stateOf(f))
+	require.Equal(t, before, stateOf(t, f))
 }
