@@ -194,11 +194,18 @@ func TestDedupViewIsUnchangedByLaterRecords(t *testing.T) {
 	}
 	view := table.view()
 	want := recordsOf(t, view)
-	for i := range uint64(500) { // replaces every record and drops every chunk the view reads
-		r := res(i + 51)
-		table.insert(fmt.Sprint("req", i+51), i+51, i, &r)
-	}
+	done := make(chan struct{})
+	go func() { // as applies go on while a snapshot is persisted
+		defer close(done)
+		for i := range uint64(500) { // replaces every record and drops every chunk the view reads
+			r := res(i + 51)
+			table.insert(fmt.Sprint("req", i+51), i+51, i, &r)
+		}
+	}()
 	require.Equal(t, want, recordsOf(t, view))
+	<-done
+	require.Equal(t, want, recordsOf(t, view))
+	require.Equal(t, uint64(550), table.slots[len(table.slots)-1].index)
 	require.Equal(t, "req1", want[0].key)
 	require.Equal(t, res(50), want[49].result)
 }
