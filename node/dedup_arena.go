@@ -48,10 +48,10 @@ func (a *dedupArena) bytes(chunk uint64, from, to uint32) []byte {
 
 // release drops the chunks numbered below chunk.
 func (a *dedupArena) release(chunk uint64) {
-	k := int(min(chunk-a.first, uint64(len(a.chunks))))
-	if chunk <= a.first || k == 0 {
+	if chunk <= a.first {
 		return
 	}
+	k := int(min(chunk-a.first, uint64(len(a.chunks))))
 	clear(a.chunks[:k])
 	a.chunks = a.chunks[k:]
 	a.first += uint64(k)
