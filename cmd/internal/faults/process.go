@@ -75,9 +75,6 @@ func (p *Process) Name() string { return p.cfg.Name }
 // LogPath returns the file that receives its output.
 func (p *Process) LogPath() string { return p.cfg.LogPath }
 
-// Pid returns the operating system's ID of the current run.
-func (p *Process) Pid() int { return p.current().proc.Pid }
-
 // start runs the binary once more; the previous run must have exited.
 func (p *Process) start() error {
 	log, err := os.OpenFile(p.cfg.LogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)

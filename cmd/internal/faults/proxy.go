@@ -90,9 +90,6 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 // Addr returns the address to dial instead of the target.
 func (p *Proxy) Addr() string { return p.ln.Addr().String() }
 
-// Target returns the address the proxy forwards to.
-func (p *Proxy) Target() string { return p.cfg.Target }
-
 // Cut cuts (true) or restores (false) one direction of the link. Since a
 // TCP stream needs both directions, cutting either closes every open
 // connection and closes new ones as soon as they are accepted; bytes read

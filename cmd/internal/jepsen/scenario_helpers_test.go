@@ -184,16 +184,6 @@ func placementSettled(replicas int) func(kv.ClusterView) (bool, string) {
 	}
 }
 
-// nodeIndex returns the index in c of the running node id.
-func nodeIndex(c *kv.LocalCluster, id string) (int, error) {
-	for i := range c.Size() {
-		if n := c.Node(i); n != nil && n.ID() == id {
-			return i, nil
-		}
-	}
-	return 0, fmt.Errorf("no running node %s", id)
-}
-
 // leaderID returns the ID of the node whose replica leads partition pid.
 func leaderID(c *kv.LocalCluster, pid uint64) (string, bool) {
 	i, ok := c.Leader(pid)

@@ -32,14 +32,6 @@ func eachSeed(t *testing.T, scenario func(t *testing.T, seed uint64)) {
 	}
 }
 
-// longOnly skips a scenario of the long tier when the run is not -long.
-func longOnly(t *testing.T) {
-	t.Helper()
-	if !*longTier {
-		t.Skip("long tier only: go test ./cmd/internal/jepsen/ -long")
-	}
-}
-
 // tiered returns pr in the pull-request tier and long in the long tier.
 func tiered(pr, long int) int {
 	if *longTier {
