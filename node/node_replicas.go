@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -22,8 +21,9 @@ const partitionsDir = "partitions"
 const transportTimeout = 10 * time.Second
 
 // sharedRaftGroup is the mux group of the connections the node's replicas
-// share for replication (see raftnet); partitions never take this ID.
-const sharedRaftGroup = math.MaxUint64
+// share for replication (see raftnet); a valid map never gives a partition
+// this ID.
+const sharedRaftGroup = part.ReservedID
 
 // CreateReplica starts this node's replica of partition id, which the
 // current map must hold. With bootstrap, the map must place a replica on

@@ -3,14 +3,20 @@ package part
 import (
 	"bytes"
 	"fmt"
+	"math"
 )
+
+// ReservedID is the one partition ID a map may not use: nodes route the
+// connections their replicas share for replication under it.
+const ReservedID = math.MaxUint64
 
 // Validate reports the first way in which m is not a usable partition map,
 // or nil. A valid map has a known partitioner; nodes with distinct, non-empty
-// IDs; at least one partition; distinct partition IDs; in every partition
-// at least one replica, each naming a node of the map, none twice; and
-// partitions that are non-empty, sorted, contiguous and cover the whole
-// position space (the first starts at the beginning, the last is unbounded).
+// IDs; at least one partition; distinct partition IDs, none of them
+// ReservedID; in every partition at least one replica, each naming a node of
+// the map, none twice; and partitions that are non-empty, sorted, contiguous
+// and cover the whole position space (the first starts at the beginning, the
+// last is unbounded).
 func (m *Map) Validate() error {
 	if m == nil {
 		return fmt.Errorf("partition map: nil map")
@@ -59,6 +65,9 @@ func nodeSet(list []NodeInfo) (map[string]bool, error) {
 func (m *Map) validatePartitions(nodes map[string]bool) error {
 	ids := make(map[uint64]bool, len(m.Partitions))
 	for _, p := range m.Partitions {
+		if p.ID == ReservedID {
+			return fmt.Errorf("partition map: partition ID %d is reserved", p.ID)
+		}
 		if ids[p.ID] {
 			return fmt.Errorf("partition map: duplicate partition ID %d", p.ID)
 		}

@@ -23,6 +23,7 @@ func TestValidateRejects(t *testing.T) {
 		{"empty node ID", func(m *Map) { m.Nodes[1].ID = "" }, "node 1 has an empty ID"},
 		{"duplicate node ID", func(m *Map) { m.Nodes[2].ID = "n1" }, `duplicate node ID "n1"`},
 		{"duplicate partition ID", func(m *Map) { m.Partitions[2].ID = 2 }, "duplicate partition ID 2"},
+		{"reserved partition ID", func(m *Map) { m.Partitions[3].ID = ReservedID }, "partition ID 18446744073709551615 is reserved"},
 		{"no replicas", func(m *Map) { m.Partitions[1].Replicas = nil }, "partition 2 has no replicas"},
 		{"unknown replica", func(m *Map) { m.Partitions[3].Replicas[1] = "n9" }, `partition 4 replica "n9" is not a node of the map`},
 		{"node twice", func(m *Map) { m.Partitions[0].Replicas[2] = "n1" }, `partition 1 lists node "n1" twice`},
