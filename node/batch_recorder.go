@@ -21,9 +21,11 @@ func (b *batchRecorder) Header() http.Header {
 	return b.header
 }
 
-// WriteHeader records the status; later calls are ignored, as net/http does.
+// WriteHeader records the final status; later calls are ignored, as
+// net/http does. An informational status (1xx) is not final, so it is not
+// recorded: a batch answers each request once.
 func (b *batchRecorder) WriteHeader(status int) {
-	if b.status == 0 {
+	if b.status == 0 && (status < 100 || status > 199) {
 		b.status = status
 	}
 }
