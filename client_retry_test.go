@@ -40,6 +40,11 @@ func writeCalls() []struct {
 
 func getCall(ctx context.Context, c *Client) error { _, err := c.Get(ctx, "k"); return err }
 
+func readTxnCall(ctx context.Context, c *Client) error {
+	_, err := c.Txn(ctx, TxnRequest{Success: []TxnOp{{Op: "get", Key: "k"}}})
+	return err
+}
+
 func putCall(ctx context.Context, c *Client) error {
 	_, err := c.Put(ctx, "k", []byte("v"))
 	return err
@@ -145,6 +150,8 @@ func TestRetryExhaustedAttempts(t *testing.T) {
 			putCall, ErrUnavailable, ErrIndeterminate, 0},
 		{"read answered indeterminate", []fakeReply{apiError(504, "indeterminate")}, false,
 			getCall, ErrUnavailable, ErrIndeterminate, 3},
+		{"read-only txn whose connection breaks after sending", []fakeReply{{hangup: true}}, false,
+			readTxnCall, ErrUnavailable, ErrIndeterminate, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

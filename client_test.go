@@ -20,6 +20,9 @@ func TestClientRequestShapeAndAnswer(t *testing.T) {
 	}
 	txnBody, err := json.Marshal(txn)
 	require.NoError(t, err)
+	readTxn := TxnRequest{Success: []TxnOp{{Op: "get", Key: "a"}}, Failure: []TxnOp{{Op: "get", Key: "b"}}}
+	readTxnBody, err := json.Marshal(readTxn)
+	require.NoError(t, err)
 	tests := []struct {
 		name                string
 		reply               fakeReply
@@ -118,6 +121,13 @@ func TestClientRequestShapeAndAnswer(t *testing.T) {
 			call:   func(ctx context.Context, c *Client) (any, error) { return c.Txn(ctx, txn) },
 			method: "POST", path: "/v1/txn", body: string(txnBody), write: true,
 			want: TxnResponse{Succeeded: true, Revision: 13, Results: []TxnOpResult{{Op: "put", Key: "a", Revision: 13}}},
+		},
+		{
+			name:   "Txn that only gets is sent as a read, without an idempotency key",
+			reply:  ok(`{"succeeded":true,"revision":13,"results":[{"op":"get","key":"a","found":false}]}`),
+			call:   func(ctx context.Context, c *Client) (any, error) { return c.Txn(ctx, readTxn) },
+			method: "POST", path: "/v1/txn", body: string(readTxnBody),
+			want: TxnResponse{Succeeded: true, Revision: 13, Results: []TxnOpResult{{Op: "get", Key: "a"}}},
 		},
 	}
 	for _, tt := range tests {

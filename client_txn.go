@@ -26,19 +26,32 @@ type (
 
 // Txn runs req atomically in its keys' partition and reports which branch
 // applied. A transaction whose keys span partitions is refused with
-// ErrBadRequest. Like every write, it is retried with one idempotency key and
-// applies at most once; if no answer arrives, the error matches
-// ErrIndeterminate.
+// ErrBadRequest. A transaction with a put or a delete in either branch is
+// retried, like every write, with one idempotency key and applies at most
+// once; if no answer arrives, the error matches ErrIndeterminate. One that
+// only gets is retried as a get is, and then fails with ErrUnavailable.
 func (c *Client) Txn(ctx context.Context, req TxnRequest) (TxnResponse, error) {
 	body, err := json.Marshal(req)
 	if err != nil {
 		return TxnResponse{}, node.Errorf(ErrBadRequest, "kv: encoding the transaction: %v", err)
 	}
 	a := &apiCall{method: http.MethodPost, path: "/v1/txn", body: body,
-		contentType: "application/json", write: true}
+		contentType: "application/json", write: txnWrites(req)}
 	var resp TxnResponse
 	if err := c.callJSON(ctx, a, &resp); err != nil {
 		return TxnResponse{}, err
 	}
 	return resp, nil
+}
+
+// txnWrites reports whether either branch of req puts or deletes.
+func txnWrites(req TxnRequest) bool {
+	for _, ops := range [][]TxnOp{req.Success, req.Failure} {
+		for _, op := range ops {
+			if op.Op != "get" {
+				return true
+			}
+		}
+	}
+	return false
 }
