@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/raft"
 	"github.com/stretchr/testify/require"
+	"github.com/treekv/kv/node/internal/unixtime"
 )
 
 // reencode encodes rec again, as the writer would have.
@@ -61,7 +62,7 @@ func FuzzEntryRoundTrip(f *testing.F) {
 	f.Add(uint64(1), uint64(1), uint64(1), uint8(0), []byte("data"), []byte(nil), int64(0))
 	f.Add(uint64(1<<63), uint64(0), uint64(1<<40), uint8(5), []byte(nil), []byte("ext"), int64(-1))
 	f.Fuzz(func(t *testing.T, group, index, term uint64, typ uint8, data, ext []byte, at int64) {
-		want := &raft.Log{Index: index, Term: term, Type: raft.LogType(typ), Data: nilIfEmpty(data), Extensions: nilIfEmpty(ext), AppendedAt: decodeTime(at)}
+		want := &raft.Log{Index: index, Term: term, Type: raft.LogType(typ), Data: nilIfEmpty(data), Extensions: nilIfEmpty(ext), AppendedAt: unixtime.Decode(at)}
 		b, err := appendEntryRecord(nil, group, want)
 		require.NoError(t, err)
 		rec, n, err := decodeRecord(b)

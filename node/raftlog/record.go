@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"time"
 
 	"github.com/hashicorp/raft"
+	"github.com/treekv/kv/node/internal/unixtime"
 )
 
 // recordKind tells what a record carries.
@@ -76,7 +76,7 @@ func appendEntryRecord(dst []byte, group uint64, l *raft.Log) ([]byte, error) {
 	dst = binary.LittleEndian.AppendUint64(dst, l.Index)
 	dst = binary.LittleEndian.AppendUint64(dst, l.Term)
 	dst = append(dst, byte(l.Type))
-	dst = binary.LittleEndian.AppendUint64(dst, uint64(encodeTime(l.AppendedAt)))
+	dst = binary.LittleEndian.AppendUint64(dst, uint64(unixtime.Encode(l.AppendedAt)))
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(l.Data)))
 	dst = append(dst, l.Data...)
 	dst = append(dst, l.Extensions...)
@@ -183,7 +183,7 @@ func decodeEntry(rec *record, b []byte) error {
 	e.Index = binary.LittleEndian.Uint64(b)
 	e.Term = binary.LittleEndian.Uint64(b[8:])
 	e.Type = raft.LogType(b[16])
-	e.AppendedAt = decodeTime(int64(binary.LittleEndian.Uint64(b[17:])))
+	e.AppendedAt = unixtime.Decode(int64(binary.LittleEndian.Uint64(b[17:])))
 	rest := b[entryFixed:]
 	e.Data = nilIfEmpty(rest[:dataLen])
 	e.Extensions = nilIfEmpty(rest[dataLen:])
@@ -210,22 +210,6 @@ func decodeStable(rec *record, b []byte) error {
 	rec.key = b[stableFixed : stableFixed+keyLen]
 	rec.value = b[stableFixed+keyLen:]
 	return nil
-}
-
-// encodeTime stores t as nanoseconds since the Unix epoch; the zero Time is
-// stored as 0 (an entry appended at exactly the epoch reads back as zero).
-func encodeTime(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
-func decodeTime(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n)
 }
 
 func nilIfEmpty(b []byte) []byte {

@@ -4,9 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/raft"
+	"github.com/treekv/kv/node/internal/unixtime"
 )
 
 // Frame kinds.
@@ -70,7 +70,7 @@ func appendRequest(dst []byte, group, call uint64, r *raft.AppendEntriesRequest)
 		dst = append(dst, byte(e.Type))
 		dst = appendBytes(dst, e.Data)
 		dst = appendBytes(dst, e.Extensions)
-		dst = binary.AppendVarint(dst, unixNano(e.AppendedAt))
+		dst = binary.AppendVarint(dst, unixtime.Encode(e.AppendedAt))
 	}
 	dst = binary.AppendUvarint(dst, r.LeaderCommitIndex)
 	return endFrame(dst, start)
@@ -100,20 +100,6 @@ func appendFailure(dst []byte, call uint64, err error) []byte {
 	dst = binary.AppendUvarint(dst, call)
 	dst = append(dst, err.Error()...)
 	return endFrame(dst, start)
-}
-
-func unixNano(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
-func fromUnixNano(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n)
 }
 
 // decoder reads a frame's body. Its error is sticky: after the first
@@ -217,7 +203,7 @@ func decodeRequest(b []byte) (group, call uint64, r *raft.AppendEntriesRequest, 
 			e.Type = raft.LogType(d.octet("entry type"))
 			e.Data = d.bytes("entry data")
 			e.Extensions = d.bytes("entry extensions")
-			e.AppendedAt = fromUnixNano(d.varint("entry time"))
+			e.AppendedAt = unixtime.Decode(d.varint("entry time"))
 			r.Entries[i] = e
 		}
 	}
