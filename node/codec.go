@@ -1,6 +1,10 @@
 package node
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+
+	"github.com/treekv/kv/node/internal/wire"
+)
 
 // commandFormat is the first byte of every encoded Command.
 const commandFormat = 1
@@ -97,90 +101,40 @@ func commandSizeHint(c *Command) int {
 // log entry, applies it and copies what it keeps, so one copy of each value
 // is made, not two.
 func DecodeCommand(b []byte) (*Command, error) {
-	d := decoder{b: b}
-	if v := d.octet("format version"); d.err == nil && v != commandFormat {
+	d := newDecoder(b)
+	if v := d.Octet("format version"); d.Err() == nil && v != commandFormat {
 		return nil, Errorf(ErrBadRequest, "decode command: unknown format version %d", v)
 	}
-	c := &Command{IdempotencyKey: string(d.bytes("idempotency key"))}
-	c.ProposedAt = d.varint("proposal time")
+	c := &Command{IdempotencyKey: string(d.Bytes("idempotency key"))}
+	c.ProposedAt = d.Varint("proposal time")
 	c.Compares = d.compares()
 	c.Success = d.ops()
 	c.Failure = d.ops()
-	if d.err == nil && len(d.b) > 0 {
-		d.fail("%d trailing bytes", len(d.b))
+	if d.Err() == nil && d.Len() > 0 {
+		d.Fail("%d trailing bytes", d.Len())
 	}
-	if d.err != nil {
-		return nil, d.err
+	if d.Err() != nil {
+		return nil, d.Err()
 	}
 	return c, nil
 }
 
-// decoder reads an encoded command. Its error is sticky: after the first
-// failure every read returns a zero value, so callers check err once. The
-// argument what of each read names the field for error messages; callers
-// pass constants so that decoding builds no strings.
-type decoder struct {
-	b   []byte
-	err error
-}
+// decoder reads an encoded command (and the group and result encodings
+// built from the same fields); its errors are ErrBadRequest.
+type decoder struct{ wire.Reader }
 
-func (d *decoder) fail(format string, args ...any) {
-	if d.err == nil {
-		d.err = Errorf(ErrBadRequest, "decode command: "+format, args...)
-	}
-}
-
-func (d *decoder) octet(what string) byte {
-	if d.err != nil {
-		return 0
-	}
-	if len(d.b) == 0 {
-		d.fail("truncated before %s", what)
-		return 0
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-func (d *decoder) uvarint(what string) uint64 { return readVarint(d, what, binary.Uvarint) }
-
-func (d *decoder) varint(what string) int64 { return readVarint(d, what, binary.Varint) }
-
-// readVarint reads a number with read (binary.Uvarint or binary.Varint).
-func readVarint[T uint64 | int64](d *decoder, what string, read func([]byte) (T, int)) T {
-	if d.err != nil {
-		return 0
-	}
-	v, n := read(d.b)
-	if n <= 0 {
-		d.fail("bad or truncated %s", what)
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-// bytes reads a length-prefixed byte string; the result aliases the input.
-func (d *decoder) bytes(what string) []byte {
-	n := d.uvarint(what)
-	if d.err != nil {
-		return nil
-	}
-	if n > uint64(len(d.b)) {
-		d.fail("%s of %d bytes overruns the %d bytes left", what, n, len(d.b))
-		return nil
-	}
-	v := d.b[:n:n]
-	d.b = d.b[n:]
-	return v
+// newDecoder returns a decoder of b.
+func newDecoder(b []byte) decoder {
+	return decoder{wire.NewReader(b, func(format string, args ...any) error {
+		return Errorf(ErrBadRequest, "decode command: "+format, args...)
+	})}
 }
 
 // key reads a non-empty key.
 func (d *decoder) key(what string) string {
-	k := d.bytes(what)
-	if d.err == nil && len(k) == 0 {
-		d.fail("empty %s", what)
+	k := d.Bytes(what)
+	if d.Err() == nil && len(k) == 0 {
+		d.Fail("empty %s", what)
 	}
 	return string(k)
 }
@@ -188,9 +142,9 @@ func (d *decoder) key(what string) string {
 // count reads a number of items of at least minSize bytes each, refusing a
 // count the remaining bytes cannot hold.
 func (d *decoder) count(what string, minSize int) int {
-	n := d.uvarint(what)
-	if d.err == nil && n > uint64(len(d.b)/minSize) {
-		d.fail("%s %d cannot fit in %d bytes", what, n, len(d.b))
+	n := d.Uvarint(what)
+	if d.Err() == nil && n > uint64(d.Len()/minSize) {
+		d.Fail("%s %d cannot fit in %d bytes", what, n, d.Len())
 		return 0
 	}
 	return int(n)
@@ -209,22 +163,22 @@ func (d *decoder) compares() []Compare {
 }
 
 func (d *decoder) compare(c *Compare) {
-	c.Target = CompareTarget(d.octet("compare target"))
-	c.Op = CompareOp(d.octet("compare op"))
+	c.Target = CompareTarget(d.Octet("compare target"))
+	c.Op = CompareOp(d.Octet("compare op"))
 	c.Key = d.key("compare key")
-	if d.err != nil {
+	if d.Err() != nil {
 		return
 	}
 	if c.Op < CmpEqual || c.Op > CmpGreater {
-		d.fail("unknown compare op %d", c.Op)
+		d.Fail("unknown compare op %d", c.Op)
 	}
 	switch c.Target {
 	case TargetMod, TargetCreate, TargetVersion:
-		c.Number = d.uvarint("compare number")
+		c.Number = d.Uvarint("compare number")
 	case TargetValue:
-		c.Value = nonEmpty(d.bytes("compare value"))
+		c.Value = nonEmpty(d.Bytes("compare value"))
 	default:
-		d.fail("unknown compare target %d", c.Target)
+		d.Fail("unknown compare target %d", c.Target)
 	}
 }
 
@@ -241,17 +195,17 @@ func (d *decoder) ops() []Op {
 }
 
 func (d *decoder) op(op *Op) {
-	op.Kind = OpKind(d.octet("op kind"))
+	op.Kind = OpKind(d.Octet("op kind"))
 	op.Key = d.key("op key")
-	if d.err != nil {
+	if d.Err() != nil {
 		return
 	}
 	switch op.Kind {
 	case OpGet, OpDelete:
 	case OpPut:
-		op.Value = nonEmpty(d.bytes("op value"))
+		op.Value = nonEmpty(d.Bytes("op value"))
 	default:
-		d.fail("unknown op kind %d", op.Kind)
+		d.Fail("unknown op kind %d", op.Kind)
 	}
 }
 

@@ -22,23 +22,23 @@ func appendGroup(dst []byte, cmds [][]byte) []byte {
 // encodings, views into b. It fails with an error wrapping ErrBadRequest on
 // a truncated or malformed group, a group of no command, or trailing bytes.
 func decodeGroup(b []byte) ([][]byte, error) {
-	d := decoder{b: b}
-	if v := d.octet("format version"); d.err == nil && v != groupFormat {
+	d := newDecoder(b)
+	if v := d.Octet("format version"); d.Err() == nil && v != groupFormat {
 		return nil, Errorf(ErrBadRequest, "decode command group: unknown format version %d", v)
 	}
 	n := d.count("group size", 1)
-	if d.err == nil && n == 0 {
-		d.fail("empty command group")
+	if d.Err() == nil && n == 0 {
+		d.Fail("empty command group")
 	}
 	cmds := make([][]byte, 0, n)
 	for range n {
-		cmds = append(cmds, d.bytes("grouped command"))
+		cmds = append(cmds, d.Bytes("grouped command"))
 	}
-	if d.err == nil && len(d.b) > 0 {
-		d.fail("%d trailing bytes", len(d.b))
+	if d.Err() == nil && d.Len() > 0 {
+		d.Fail("%d trailing bytes", d.Len())
 	}
-	if d.err != nil {
-		return nil, d.err
+	if d.Err() != nil {
+		return nil, d.Err()
 	}
 	return cmds, nil
 }

@@ -42,22 +42,22 @@ func appendBool(dst []byte, b bool) []byte {
 // decodeResult decodes a result that appendResult encoded. Byte strings of
 // the result alias b.
 func decodeResult(b []byte) (Result, error) {
-	d := decoder{b: b}
-	r := Result{Revision: d.uvarint("result revision"), Succeeded: d.flag("result succeeded")}
+	d := newDecoder(b)
+	r := Result{Revision: d.Uvarint("result revision"), Succeeded: d.flag("result succeeded")}
 	if n := d.count("op result count", minOpResultSize); n > 0 {
 		r.Results = make([]OpResult, n)
 		for i := range r.Results {
 			o := &r.Results[i]
-			o.Kind = OpKind(d.octet("op result kind"))
-			o.Key = string(d.bytes("op result key"))
+			o.Kind = OpKind(d.Octet("op result kind"))
+			o.Key = string(d.Bytes("op result key"))
 			o.Found = d.flag("op result found")
 			o.Entry = d.entry()
 		}
 	}
-	if d.err == nil && len(d.b) > 0 {
-		d.fail("%d trailing bytes after a result", len(d.b))
+	if d.Err() == nil && d.Len() > 0 {
+		d.Fail("%d trailing bytes after a result", d.Len())
 	}
-	return r, d.err
+	return r, d.Err()
 }
 
 // minOpResultSize is the fewest bytes an encoded op result takes.
@@ -66,21 +66,21 @@ const minOpResultSize = 9
 // entry reads an entry that appendEntry encoded; an empty value is nil.
 func (d *decoder) entry() Entry {
 	return Entry{
-		Key:            string(d.bytes("entry key")),
-		Value:          nonEmpty(d.bytes("entry value")),
-		CreateRevision: d.uvarint("entry create revision"),
-		ModRevision:    d.uvarint("entry mod revision"),
-		Version:        d.uvarint("entry version"),
+		Key:            string(d.Bytes("entry key")),
+		Value:          nonEmpty(d.Bytes("entry value")),
+		CreateRevision: d.Uvarint("entry create revision"),
+		ModRevision:    d.Uvarint("entry mod revision"),
+		Version:        d.Uvarint("entry version"),
 	}
 }
 
 // flag reads a boolean that appendBool encoded.
 func (d *decoder) flag(what string) bool {
-	switch v := d.octet(what); v {
+	switch v := d.Octet(what); v {
 	case 0, 1:
 		return v == 1
 	default:
-		d.fail("bad %s %d", what, v)
+		d.Fail("bad %s %d", what, v)
 		return false
 	}
 }

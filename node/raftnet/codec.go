@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/raft"
 	"github.com/treekv/kv/node/internal/unixtime"
+	"github.com/treekv/kv/node/internal/wire"
 )
 
 // Frame kinds.
@@ -102,112 +103,62 @@ func appendFailure(dst []byte, call uint64, err error) []byte {
 	return endFrame(dst, start)
 }
 
-// decoder reads a frame's body. Its error is sticky: after the first
-// failure every read returns a zero value.
-type decoder struct {
-	b   []byte
-	err error
-}
+// decoder reads a frame's body; its errors match errMalformed.
+type decoder struct{ wire.Reader }
 
-func (d *decoder) fail(what string) {
-	if d.err == nil {
-		d.err = fmt.Errorf("%w: bad or truncated %s", errMalformed, what)
-	}
-}
-
-func (d *decoder) uvarint(what string) uint64 { return readVarint(d, what, binary.Uvarint) }
-
-func (d *decoder) varint(what string) int64 { return readVarint(d, what, binary.Varint) }
-
-// readVarint reads a number with read (binary.Uvarint or binary.Varint).
-func readVarint[T uint64 | int64](d *decoder, what string, read func([]byte) (T, int)) T {
-	if d.err != nil {
-		return 0
-	}
-	v, n := read(d.b)
-	if n <= 0 {
-		d.fail(what)
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) octet(what string) byte {
-	if d.err != nil || len(d.b) == 0 {
-		d.fail(what)
-		return 0
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-// bytes reads a length-prefixed byte string, a view into the frame (nil
-// when empty).
-func (d *decoder) bytes(what string) []byte {
-	n := d.uvarint(what)
-	if d.err != nil {
-		return nil
-	}
-	if n > uint64(len(d.b)) {
-		d.fail(what)
-		return nil
-	}
-	v := d.b[:n:n]
-	d.b = d.b[n:]
-	if n == 0 {
-		return nil
-	}
-	return v
+// newDecoder returns a decoder of b.
+func newDecoder(b []byte) decoder {
+	return decoder{wire.NewReader(b, func(format string, args ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{errMalformed}, args...)...)
+	})}
 }
 
 func (d *decoder) header(h *raft.RPCHeader) {
-	h.ProtocolVersion = raft.ProtocolVersion(d.uvarint("protocol version"))
-	h.ID = d.bytes("server ID")
-	h.Addr = d.bytes("server address")
+	h.ProtocolVersion = raft.ProtocolVersion(d.Uvarint("protocol version"))
+	h.ID = d.Bytes("server ID")
+	h.Addr = d.Bytes("server address")
 }
 
 // done reports the decoder's error, or an error if bytes are left.
 func (d *decoder) done() error {
-	if d.err == nil && len(d.b) > 0 {
-		d.err = fmt.Errorf("%w: %d trailing bytes", errMalformed, len(d.b))
+	if d.Len() > 0 {
+		d.Fail("%d trailing bytes", d.Len())
 	}
-	return d.err
+	return d.Err()
 }
 
 // decodeRequest decodes the body of a request frame (after its kind byte).
 // The entries' data and extensions are views into b, which the caller must
 // leave unchanged.
 func decodeRequest(b []byte) (group, call uint64, r *raft.AppendEntriesRequest, err error) {
-	d := decoder{b: b}
-	group = d.uvarint("group")
-	call = d.uvarint("call")
+	d := newDecoder(b)
+	group = d.Uvarint("group")
+	call = d.Uvarint("call")
 	r = &raft.AppendEntriesRequest{}
 	d.header(&r.RPCHeader)
-	r.Term = d.uvarint("term")
-	r.Leader = d.bytes("leader")
-	r.PrevLogEntry = d.uvarint("previous entry")
-	r.PrevLogTerm = d.uvarint("previous term")
-	n := d.uvarint("entry count")
-	if d.err == nil && n > uint64(len(d.b)/minEntrySize) {
-		d.fail("entry count")
+	r.Term = d.Uvarint("term")
+	r.Leader = d.Bytes("leader")
+	r.PrevLogEntry = d.Uvarint("previous entry")
+	r.PrevLogTerm = d.Uvarint("previous term")
+	n := d.Uvarint("entry count")
+	if d.Err() == nil && n > uint64(d.Len()/minEntrySize) {
+		d.Fail("entry count %d cannot fit in %d bytes", n, d.Len())
 	}
-	if d.err == nil && n > 0 {
+	if d.Err() == nil && n > 0 {
 		entries := make([]raft.Log, n)
 		r.Entries = make([]*raft.Log, n)
 		for i := range entries {
 			e := &entries[i]
-			e.Index = d.uvarint("entry index")
-			e.Term = d.uvarint("entry term")
-			e.Type = raft.LogType(d.octet("entry type"))
-			e.Data = d.bytes("entry data")
-			e.Extensions = d.bytes("entry extensions")
-			e.AppendedAt = unixtime.Decode(d.varint("entry time"))
+			e.Index = d.Uvarint("entry index")
+			e.Term = d.Uvarint("entry term")
+			e.Type = raft.LogType(d.Octet("entry type"))
+			e.Data = d.Bytes("entry data")
+			e.Extensions = d.Bytes("entry extensions")
+			e.AppendedAt = unixtime.Decode(d.Varint("entry time"))
 			r.Entries[i] = e
 		}
 	}
-	r.LeaderCommitIndex = d.uvarint("commit index")
+	r.LeaderCommitIndex = d.Uvarint("commit index")
 	if err := d.done(); err != nil {
 		return 0, 0, nil, err
 	}
@@ -216,16 +167,16 @@ func decodeRequest(b []byte) (group, call uint64, r *raft.AppendEntriesRequest, 
 
 // decodeAnswer decodes the body of an answer frame (after its kind byte).
 func decodeAnswer(b []byte) (call uint64, r *raft.AppendEntriesResponse, err error) {
-	d := decoder{b: b}
-	call = d.uvarint("call")
+	d := newDecoder(b)
+	call = d.Uvarint("call")
 	r = &raft.AppendEntriesResponse{}
 	d.header(&r.RPCHeader)
-	r.Term = d.uvarint("term")
-	r.LastLog = d.uvarint("last log")
-	flags := d.octet("flags")
+	r.Term = d.Uvarint("term")
+	r.LastLog = d.Uvarint("last log")
+	flags := d.Octet("flags")
 	r.Success, r.NoRetryBackoff = flags&1 != 0, flags&2 != 0
-	if d.err == nil && flags > 3 {
-		d.fail("flags")
+	if d.Err() == nil && flags > 3 {
+		d.Fail("bad flags %d", flags)
 	}
 	if err := d.done(); err != nil {
 		return 0, nil, err
@@ -235,10 +186,10 @@ func decodeAnswer(b []byte) (call uint64, r *raft.AppendEntriesResponse, err err
 
 // decodeFailure decodes the body of a failure frame (after its kind byte).
 func decodeFailure(b []byte) (call uint64, msg string, err error) {
-	d := decoder{b: b}
-	call = d.uvarint("call")
-	if d.err != nil {
-		return 0, "", d.err
+	d := newDecoder(b)
+	call = d.Uvarint("call")
+	if err := d.Err(); err != nil {
+		return 0, "", err
 	}
-	return call, string(d.b), nil
+	return call, string(d.Rest()), nil
 }
