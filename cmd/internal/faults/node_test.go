@@ -19,14 +19,15 @@ import (
 // startupTimeout bounds a node's start, election included.
 const startupTimeout = 30 * time.Second
 
-// freeAddr returns a loopback address that was free a moment ago.
-func freeAddr(t *testing.T) string {
+// reserveAddr holds a free loopback port open for a node until its
+// process starts, so that no proxy or other listener of the test takes it
+// first: close it just before starting the process.
+func reserveAddr(t *testing.T) net.Listener {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
+	t.Cleanup(func() { ln.Close() })
+	return ln
 }
 
 // httpDo sends one request with its own connection, bounded by timeout.
@@ -65,7 +66,9 @@ func requireValue(t *testing.T, base, key, want string) {
 }
 
 func TestNodeProcessFaults(t *testing.T) {
-	httpAddr, raftAddr := freeAddr(t), freeAddr(t)
+	httpLn, raftLn := reserveAddr(t), reserveAddr(t)
+	httpAddr, raftAddr := httpLn.Addr().String(), raftLn.Addr().String()
+	require.NoError(t, errors.Join(httpLn.Close(), raftLn.Close()))
 	base := "http://" + httpAddr
 	p, err := StartProcess(t, ProcessConfig{Name: "n1", Binary: BuildNode(t), Args: []string{
 		"-id", "n1", "-peers", fmt.Sprintf("n1=%s@%s", httpAddr, raftAddr),

@@ -46,8 +46,8 @@ type run struct {
 }
 
 // StartProcess starts cfg.Binary and registers a cleanup with tb that
-// kills it (whichever run is current) when the test ends, logging where
-// its log is if the test failed.
+// kills it (whichever run is current) when the test ends. If the test
+// failed, the cleanup logs how the run ended and the last lines of its log.
 func StartProcess(tb testing.TB, cfg ProcessConfig) (*Process, error) {
 	tb.Helper()
 	if cfg.Name == "" || cfg.Binary == "" {
@@ -61,9 +61,11 @@ func StartProcess(tb testing.TB, cfg ProcessConfig) (*Process, error) {
 		return nil, err
 	}
 	tb.Cleanup(func() {
+		r := p.current()
+		exitedEarly := r.exited()
 		_ = p.Kill()
 		if tb.Failed() {
-			tb.Logf("process %s: log at %s", cfg.Name, cfg.LogPath)
+			p.report(tb, r, exitedEarly)
 		}
 	})
 	return p, nil

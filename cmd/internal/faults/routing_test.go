@@ -3,7 +3,9 @@
 package faults
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -19,8 +21,12 @@ import (
 func TestRaftLinksGoThroughProxies(t *testing.T) {
 	bin := BuildNode(t)
 	ids := []string{"n1", "n2"}
-	httpAddrs := []string{freeAddr(t), freeAddr(t)}
-	raftAddrs := []string{freeAddr(t), freeAddr(t)}
+	// Each node's ports stay reserved until it starts: the proxies,
+	// listening in between, cannot take them.
+	httpLns := []net.Listener{reserveAddr(t), reserveAddr(t)}
+	raftLns := []net.Listener{reserveAddr(t), reserveAddr(t)}
+	httpAddrs := []string{httpLns[0].Addr().String(), httpLns[1].Addr().String()}
+	raftAddrs := []string{raftLns[0].Addr().String(), raftLns[1].Addr().String()}
 	var peers []string
 	for i, id := range ids {
 		peers = append(peers, fmt.Sprintf("%s=%s@%s", id, httpAddrs[i], raftAddrs[i]))
@@ -28,6 +34,7 @@ func TestRaftLinksGoThroughProxies(t *testing.T) {
 	proxies := []*Proxy{newProxy(t, raftAddrs[1]), newProxy(t, raftAddrs[0])} // n1->n2, n2->n1
 	for i, id := range ids {
 		other := 1 - i
+		require.NoError(t, errors.Join(httpLns[i].Close(), raftLns[i].Close()))
 		_, err := StartProcess(t, ProcessConfig{Name: id, Binary: bin, Args: []string{
 			"-id", id, "-peers", strings.Join(peers, ","), "-replicas", "2", "-partitions", "1",
 			"-data-dir", t.TempDir(), "-log-level", "debug",
