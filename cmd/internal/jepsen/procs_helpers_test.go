@@ -26,7 +26,6 @@ const (
 	procPartitions    = 2 // numbered from 1
 	procReadyTimeout  = 30 * time.Second
 	procStatusTimeout = 500 * time.Millisecond
-	procLogTail       = 30 // lines of a node's log shown when a test fails
 )
 
 // procCluster is three node processes whose Raft links each pass through a
@@ -73,23 +72,8 @@ func (c *procCluster) startNodes(t *testing.T, peers string, raftAddrs, extra []
 			"-replicas", "3", "-data-dir", t.TempDir(), "-raft-dial-rewrite", c.rewrite(i, raftAddrs)}, extra...)
 		p, err := faults.StartProcess(t, faults.ProcessConfig{Name: c.ids[i], Binary: bin, Args: args})
 		require.NoError(t, err)
-		t.Cleanup(func() { logTailOnFailure(t, p) })
 		c.procs = append(c.procs, p)
 	}
-}
-
-// logTailOnFailure logs the end of p's log if t failed.
-func logTailOnFailure(t *testing.T, p *faults.Process) {
-	if !t.Failed() {
-		return
-	}
-	data, err := os.ReadFile(p.LogPath())
-	if err != nil {
-		t.Logf("%s: %v", p.Name(), err)
-		return
-	}
-	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	t.Logf("%s: last lines of its log:\n%s", p.Name(), strings.Join(lines[max(0, len(lines)-procLogTail):], "\n"))
 }
 
 // startProxies starts the proxy of every directed link, closed when the
