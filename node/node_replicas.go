@@ -9,16 +9,12 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/hashicorp/raft"
 	"github.com/treekv/kv/node/part"
 )
 
 const partitionsDir = "partitions"
-
-// transportTimeout bounds one Raft RPC between nodes.
-const transportTimeout = 10 * time.Second
 
 // sharedRaftGroup is the mux group of the connections the node's replicas
 // share for replication (see raftnet); a valid map never gives a partition
@@ -74,13 +70,7 @@ func (n *Node) openReplica(id uint64) (*Replica, error) {
 	if err != nil {
 		return nil, Errorf(ErrInternal, "raft listener for partition %d: %v", id, err)
 	}
-	transport, err := n.raftNet.Transport(id, raft.NewNetworkTransportWithConfig(&raft.NetworkTransportConfig{
-		Stream: layer, MaxPool: 3, Timeout: transportTimeout, Logger: newRaftLogger(n.logger),
-		// No pipelining: in hashicorp/raft v1.7.3 a follower's failed answer can
-		// leave a pipeline's sender and decoder blocked on each other for good,
-		// starving that follower and hanging Shutdown.
-		MaxRPCsInFlight: 1,
-	}))
+	transport, err := n.raftNet.Transport(id, newGroupTransport(layer, n.logger))
 	if err != nil {
 		return nil, errors.Join(Errorf(ErrInternal, "raft transport of partition %d: %v", id, err), layer.Close())
 	}
