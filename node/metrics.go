@@ -36,6 +36,7 @@ func newMetrics(n *Node) *metrics {
 		replicaGauge("treekv_replicas", "Replicas hosted by this node.", func() float64 { return float64(len(n.Replicas())) }),
 		replicaGauge("treekv_leaders", "Replicas on this node that lead their partition.", n.leaderCount),
 	)
+	m.registry.MustRegister(raftNetCounters(n.raftNet)...)
 	if n.sharedLog != nil {
 		m.registry.MustRegister(raftLogCounters(n.sharedLog)...)
 	}

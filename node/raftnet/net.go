@@ -19,9 +19,10 @@ var ErrUnknownGroup = errors.New("raftnet: group not hosted here")
 // it dials one connection per peer for its groups' requests and serves the
 // connections its peers dial. It is safe for concurrent use.
 type Net struct {
-	layer   raft.StreamLayer
-	timeout time.Duration
-	logger  *slog.Logger
+	layer    raft.StreamLayer
+	timeout  time.Duration
+	logger   *slog.Logger
+	counters counters
 
 	mu     sync.Mutex
 	groups map[uint64]*Transport

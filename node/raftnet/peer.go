@@ -37,8 +37,19 @@ func (p *peer) close() {
 	}
 }
 
-// appendEntries sends args for group to target and waits for the answer.
+// appendEntries sends args for group to target, waits for the answer and
+// counts the request, and its failure.
 func (n *Net) appendEntries(group uint64, target raft.ServerAddress, args *raft.AppendEntriesRequest, resp *raft.AppendEntriesResponse) error {
+	n.counters.appends.Add(1)
+	err := n.sendAppend(group, target, args, resp)
+	if err != nil {
+		n.counters.appendFailures.Add(1)
+	}
+	return err
+}
+
+// sendAppend sends args for group to target and waits for the answer.
+func (n *Net) sendAppend(group uint64, target raft.ServerAddress, args *raft.AppendEntriesRequest, resp *raft.AppendEntriesResponse) error {
 	s, err := n.session(target)
 	if err != nil {
 		return err
@@ -89,6 +100,7 @@ func (n *Net) session(target raft.ServerAddress) (*session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("raftnet: dial %s: %w", target, err)
 	}
+	n.counters.dials.Add(1)
 	s := &session{c: newFrameConn(conn, n.timeout), calls: make(map[uint64]chan callResult)}
 	if !n.spawn(s.readLoop) {
 		s.c.close(net.ErrClosed)

@@ -3,6 +3,7 @@
 package jepsen_test
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -114,15 +115,15 @@ const (
 	lossyBefore                  = 100      // operations before the links degrade
 	lossyDuring, lossyDuringLong = 250, 600 // operations while they are
 	lossyServedMin               = 100      // answered while they are, at least
-	// raftRPCFailed is in the line a node logs (at debug level, where it
-	// files routine transport errors) for each Raft RPC that failed.
-	raftRPCFailed = "raft: failed to "
+	// appendFailures counts, in a node's metrics, the replication requests
+	// (AppendEntries) it sent that failed.
+	appendFailures = "treekv_raftnet_append_failures_total "
 )
 
 // Every Raft link, in each direction, loses a seeded fraction of its
 // chunks and delays the rest by a seeded time, for part of the run, then
 // heals, while the workload runs against every node: the losses broke Raft
-// RPCs, as the nodes' logs show; the history stays linearizable; the
+// RPCs, as the nodes' metrics show; the history stays linearizable; the
 // cluster kept serving through the lossy links; and after the heal every
 // client succeeds again within a bound.
 func TestJepsenProcessLossyLinks(t *testing.T) {
@@ -139,8 +140,8 @@ func testProcessLossyLinks(t *testing.T, seed uint64) {
 		span, broken, err = lossyPhase(t, c, h, rng)
 		return err
 	})
-	t.Logf("%d Raft RPCs failed while the links were lossy", broken)
-	require.Positive(t, broken, "the lossy links broke no Raft RPC, so they tested nothing")
+	t.Logf("%d replication requests (AppendEntries) failed while the links were lossy", broken)
+	require.Positive(t, broken, "the lossy links broke no replication request, so they tested nothing")
 	served := answeredWithin(h.Ops(), span.faultAt, span.healedAt)
 	t.Logf("%d operations called and answered while the links were lossy", served)
 	require.GreaterOrEqual(t, served, lossyServedMin, "the cluster kept serving through lossy links")
@@ -150,7 +151,7 @@ func testProcessLossyLinks(t *testing.T, seed uint64) {
 // lossyPhase degrades every link once the workload has made progress,
 // heals them once it has made progress again, and waits until every
 // client succeeded again. It returns the span of the fault and how many
-// Raft RPCs failed during it.
+// replication requests failed during it.
 func lossyPhase(t *testing.T, c *procCluster, h *jepsen.History, rng *rand.Rand) (procSpan, int, error) {
 	during := tiered(lossyDuring, lossyDuringLong)
 	span := procSpan{what: "heal of the lossy links"}
@@ -158,12 +159,17 @@ func lossyPhase(t *testing.T, c *procCluster, h *jepsen.History, rng *rand.Rand)
 		return span, 0, err
 	}
 	span.faultAt = h.Now()
-	failedBefore := c.logged(raftRPCFailed)
+	failedBefore, err := c.sumCounter(appendFailures)
+	if err != nil {
+		return span, 0, err
+	}
 	t.Logf("degraded every link after %d operations: %s", h.Len(), c.degrade(rng))
-	err := progress(h, during)
+	err = progress(h, during)
 	c.eachLink(func(_ string, p *faults.Proxy) { p.Heal() })
 	span.healedAt = h.Now()
-	broken := c.logged(raftRPCFailed) - failedBefore
+	failedAfter, scrapeErr := c.sumCounter(appendFailures)
+	broken := failedAfter - failedBefore
+	err = errors.Join(err, scrapeErr)
 	t.Logf("healed every link after %d operations", h.Len())
 	if err != nil {
 		return span, broken, err

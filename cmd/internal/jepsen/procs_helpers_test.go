@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -279,15 +278,19 @@ func procGet(url string, out any) (int, error) {
 	return resp.StatusCode, err
 }
 
-// logged counts the lines of every node's log, across its restarts, that
-// contain fragment.
-func (c *procCluster) logged(fragment string) int {
-	n := 0
-	for _, p := range c.procs {
-		data, err := os.ReadFile(p.LogPath())
-		if err == nil {
-			n += strings.Count(string(data), fragment)
+// sumCounter adds up the unlabelled counter series over every node's
+// /metrics. A node counts from zero since it last started.
+func (c *procCluster) sumCounter(series string) (int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	total := 0
+	for i, base := range c.endpoints {
+		n, err := scrapeCounter(ctx, hc, base, series, "")
+		if err != nil {
+			return total, fmt.Errorf("metrics of %s: %w", c.ids[i], err)
 		}
+		total += n
 	}
-	return n
+	return total, nil
 }

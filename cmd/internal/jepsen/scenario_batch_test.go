@@ -8,8 +8,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -331,7 +329,7 @@ func batchCounts(c *kv.LocalCluster) (map[string]int, error) {
 		if n == nil {
 			continue
 		}
-		count, err := scrapeBatches(ctx, hc, base)
+		count, err := scrapeCounter(ctx, hc, base, batchCountMetric, `route="batch"`)
 		if err != nil {
 			return counts, fmt.Errorf("metrics of %s: %w", n.ID(), err)
 		}
@@ -353,41 +351,4 @@ func countedSince(before, after map[string]int) int {
 		}
 	}
 	return total
-}
-
-// scrapeBatches returns the POST /v1/batch requests, whatever their
-// answer, that the node at base counts in its metrics, asking with hc.
-func scrapeBatches(ctx context.Context, hc *http.Client, base string) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
-	if err != nil {
-		return 0, err
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("status %d: %v", resp.StatusCode, err)
-	}
-	return countBatches(string(body))
-}
-
-// countBatches adds up the batch route's request counts in a Prometheus
-// text exposition.
-func countBatches(text string) (int, error) {
-	total := 0
-	for line := range strings.Lines(text) {
-		if !strings.HasPrefix(line, batchCountMetric) || !strings.Contains(line, `route="batch"`) {
-			continue
-		}
-		fields := strings.Fields(line)
-		v, err := strconv.ParseFloat(fields[len(fields)-1], 64)
-		if err != nil {
-			return 0, fmt.Errorf("metric line %q: %w", strings.TrimSpace(line), err)
-		}
-		total += int(v)
-	}
-	return total, nil
 }

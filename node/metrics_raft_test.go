@@ -35,18 +35,42 @@ func TestMetricsCountTheSharedRaftLog(t *testing.T) {
 	assert.GreaterOrEqual(t, after["treekv_raftlog_writes_total"], after["treekv_raftlog_commits_total"])
 }
 
+// A replicating node counts the AppendEntries it sends its peers and the
+// connections it dials; when its peer goes away, failures climb.
+func TestMetricsCountReplicationTraffic(t *testing.T) {
+	n1, n2, _ := startPair(t)
+	leader, follower := waitPair(t, n1, n2)
+	sent := counters(t, leader, "treekv_raftnet_")
+	require.Len(t, sent, 3, "appends, failures and dials")
+	assert.Positive(t, sent["treekv_raftnet_appends_total"])
+	assert.Positive(t, sent["treekv_raftnet_dials_total"])
+
+	require.NoError(t, follower.Close())
+	require.Eventually(t, func() bool {
+		return counters(t, leader, "treekv_raftnet_")["treekv_raftnet_append_failures_total"] > sent["treekv_raftnet_append_failures_total"]
+	}, tcpWait, tcpTick, "appends to a closed peer fail and are counted")
+}
+
 // raftLogMetrics reads the shared log's counters from n's registry, as
 // /metrics serves them.
 func raftLogMetrics(t *testing.T, n *Node) map[string]float64 {
+	t.Helper()
+	got := counters(t, n, "treekv_raftlog_")
+	require.Len(t, got, 3, "writes, commits and syncs")
+	return got
+}
+
+// counters reads the counters whose names start with prefix from n's
+// registry, as /metrics serves them.
+func counters(t *testing.T, n *Node, prefix string) map[string]float64 {
 	t.Helper()
 	families, err := n.metrics.registry.Gather()
 	require.NoError(t, err)
 	got := map[string]float64{}
 	for _, f := range families {
-		if strings.HasPrefix(f.GetName(), "treekv_raftlog_") {
+		if strings.HasPrefix(f.GetName(), prefix) {
 			got[f.GetName()] = f.GetMetric()[0].GetCounter().GetValue()
 		}
 	}
-	require.Len(t, got, 3, "writes, commits and syncs")
 	return got
 }
