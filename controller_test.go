@@ -120,6 +120,49 @@ func TestControllerReplacesDownNode(t *testing.T) {
 	requireAcked(t, client, acked)
 }
 
+// A move whose target goes down is given up at once, not left to time out
+// while its partition waits: the target leaves the partition's group, and
+// the placement settles without the node.
+func TestControllerAbandonsMoveToDownNode(t *testing.T) {
+	c := startControlled(t, kv.ClusterConfig{Nodes: 4, DataDir: t.TempDir()})
+	ctl := c.Controller()
+	waitFor(t, "a settled placement", func() (bool, string) { return settled(clusterView(t, ctl), 3) })
+	p := clusterView(t, ctl).Partitions[0]
+	to := 0
+	for hostsPartition(p, nodeName(to)) {
+		to++
+	}
+	require.NoError(t, ctl.Move(testContext(t, 10*time.Second), p.ID, p.Replicas[0].Node, nodeName(to)))
+	require.NoError(t, c.StopNode(to))
+
+	waitFor(t, "a placement settled without "+nodeName(to), func() (bool, string) {
+		return settled(clusterView(t, ctl), 3, nodeName(to))
+	})
+	members := groupMembers(t, c, p.ID)
+	require.NotContains(t, members, nodeName(to), "the move's target left partition %d's group", p.ID)
+	require.Len(t, members, 3)
+}
+
+// nodeName is the ID of a LocalCluster's node i (from 0).
+func nodeName(i int) string { return fmt.Sprintf("n%d", i+1) }
+
+// groupMembers returns the IDs of partition pid's group members, as its
+// leader's replica reports them.
+func groupMembers(t *testing.T, c *kv.LocalCluster, pid uint64) []string {
+	t.Helper()
+	i, ok := c.Leader(pid)
+	require.True(t, ok, "partition %d has a leader", pid)
+	rep, ok := c.Node(i).Replica(pid)
+	require.True(t, ok)
+	members, err := rep.Members()
+	require.NoError(t, err)
+	var ids []string
+	for _, m := range members {
+		ids = append(ids, m.ID)
+	}
+	return ids
+}
+
 // writeAcked writes n keys and returns the acknowledged writes.
 func writeAcked(t *testing.T, client *kv.Client, prefix string, n int) map[string]kv.Value {
 	t.Helper()

@@ -104,6 +104,12 @@ func (h *health) downFor(id string, now time.Time) time.Duration {
 	return now.Sub(h.downAt[id])
 }
 
+// isDown reports whether a node is down: silent past DownAfter.
+func (h *health) isDown(id string) bool {
+	st, _, _ := h.of(id)
+	return st == HealthDown
+}
+
 // isUp reports whether a node is up.
 func (h *health) isUp(id string) bool {
 	st, _, _ := h.of(id)

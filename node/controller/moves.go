@@ -16,9 +16,15 @@ const moveTimeout = 2 * time.Minute
 var errMoveWaiting = errors.New("move waiting")
 
 // advanceMoves takes every move in flight one step further. Each step is
-// idempotent, so a new controller leader simply carries on.
+// idempotent, so a new controller leader simply carries on. A move whose
+// target went down is given up at once: it could only wait for the node,
+// and a partition with a move in flight is not repaired meanwhile.
 func (s *scheduler) advanceMoves(ctx context.Context, st *State) {
 	for _, m := range st.Moves {
+		if s.c.health.isDown(m.To) {
+			s.abandon(ctx, st, m, fmt.Errorf("node %s is down", m.To))
+			continue
+		}
 		err := s.advance(ctx, st, m)
 		switch {
 		case err == nil, errors.Is(err, errMoveWaiting):
@@ -91,12 +97,28 @@ func (s *scheduler) finish(ctx context.Context, m Move) error {
 	return err
 }
 
-// abandon gives up a move that could not finish: the target leaves the
-// group (if it joined) and the move is dropped.
+// abandon gives up a move that could not finish. While the source is still
+// in the group, the target leaves it, learner or voter, so the group is
+// again the one the map records, and the move is dropped. Once the source
+// has left, the target has taken its place and the move finishes instead.
+// Without a leader to change the group, the move waits for the next tick.
 func (s *scheduler) abandon(ctx context.Context, st *State, m Move, cause error) {
-	if leaderID, leader := s.leaderOf(m.Partition); leaderID != "" {
-		if member, voter := memberOf(leader, m.To); member && !voter {
-			_ = s.c.nodes.changeMember(ctx, s.addr(st, leaderID), m.Partition, node.MemberChange{Action: node.MemberRemove, NodeID: m.To})
+	leaderID, leader := s.leaderOf(m.Partition)
+	if leaderID == "" {
+		s.c.logger.Debug("move to abandon waits for a leader", "partition", m.Partition, "cause", cause)
+		return
+	}
+	if sourceMember, _ := memberOf(leader, m.From); !sourceMember {
+		if err := s.finish(ctx, m); err != nil {
+			s.c.logger.Debug("finish move", "partition", m.Partition, "err", err)
+		}
+		return
+	}
+	if targetMember, _ := memberOf(leader, m.To); targetMember {
+		change := node.MemberChange{Action: node.MemberRemove, NodeID: m.To}
+		if err := s.c.nodes.changeMember(ctx, s.addr(st, leaderID), m.Partition, change); err != nil {
+			s.c.logger.Debug("take a move's target out of its group", "partition", m.Partition, "node", m.To, "err", err)
+			return
 		}
 	}
 	if _, err := s.c.store.update(ctx, func(st *State) error {
