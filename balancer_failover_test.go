@@ -157,8 +157,8 @@ func TestBalancerNodeKilledUnderLoad(t *testing.T) {
 
 	load := startMixedLoad(t, base, preloaded, 3, 3)
 	load.waitMore(t, 50)
-	victim, ok := c.Leader(c.Map().Partitions[0].ID)
-	require.True(t, ok)
+	victim, err := c.WaitLeader(testContext(t, eventually), c.Map().Partitions[0].ID)
+	require.NoError(t, err)
 	require.NoError(t, c.StopNode(victim))
 	t.Logf("stopped n%d", victim+1)
 	waitFor(t, "the stopped node's backend is out", func() (bool, string) {

@@ -49,7 +49,8 @@ func (c *LocalCluster) Node(i int) *Node {
 	return c.nodes[i]
 }
 
-// Leader returns the index of the node whose replica leads partition pid.
+// Leader returns the index of the node whose replica leads partition pid
+// now, and false while none does (during an election, say): see WaitLeader.
 func (c *LocalCluster) Leader(pid uint64) (int, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -76,38 +76,48 @@ func (c *LocalCluster) WaitReady(ctx context.Context) error {
 		return errors.New("cluster has no partition map")
 	}
 	for _, p := range m.Partitions {
-		if err := c.waitLeader(ctx, p.ID); err != nil {
+		if _, err := c.WaitLeader(ctx, p.ID); err != nil {
 			return fmt.Errorf("partition %d has no ready leader: %w", p.ID, err)
 		}
 	}
 	return nil
 }
 
-func (c *LocalCluster) waitLeader(ctx context.Context, pid uint64) error {
+// WaitLeader returns the index of the node whose replica leads partition
+// pid and serves linearizable reads, waiting out an election in progress,
+// or ctx's error. Leader, by contrast, answers at once, and finds no
+// leader while one is being elected.
+func (c *LocalCluster) WaitLeader(ctx context.Context, pid uint64) (int, error) {
 	ticker := time.NewTicker(readyPoll)
 	defer ticker.Stop()
 	for {
-		if c.leaderReady(ctx, pid) {
-			return nil
+		if i, ok := c.readyLeader(ctx, pid); ok {
+			return i, nil
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return 0, ctx.Err()
 		case <-ticker.C:
 		}
 	}
 }
 
-func (c *LocalCluster) leaderReady(ctx context.Context, pid uint64) bool {
+// readyLeader returns the node whose replica leads partition pid, if it
+// serves linearizable reads.
+func (c *LocalCluster) readyLeader(ctx context.Context, pid uint64) (int, bool) {
 	i, ok := c.Leader(pid)
 	if !ok {
-		return false
+		return 0, false
 	}
-	rep, ok := c.Node(i).Replica(pid)
+	n := c.Node(i)
+	if n == nil {
+		return 0, false
+	}
+	rep, ok := n.Replica(pid)
 	if !ok {
-		return false
+		return 0, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer cancel()
-	return rep.ReadBarrier(ctx) == nil
+	return i, rep.ReadBarrier(ctx) == nil
 }

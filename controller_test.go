@@ -150,8 +150,8 @@ func nodeName(i int) string { return fmt.Sprintf("n%d", i+1) }
 // leader's replica reports them.
 func groupMembers(t *testing.T, c *kv.LocalCluster, pid uint64) []string {
 	t.Helper()
-	i, ok := c.Leader(pid)
-	require.True(t, ok, "partition %d has a leader", pid)
+	i, err := c.WaitLeader(testContext(t, eventually), pid)
+	require.NoError(t, err)
 	rep, ok := c.Node(i).Replica(pid)
 	require.True(t, ok)
 	members, err := rep.Members()

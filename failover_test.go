@@ -161,8 +161,8 @@ func TestClusterLeaderKillUnderLoad(t *testing.T) {
 
 	load.waitAcked(t, writers*perWriter/4)
 	pid := c.Map().Partitions[0].ID
-	victim, ok := c.Leader(pid)
-	require.True(t, ok, "partition %d has a leader", pid)
+	victim, err := c.WaitLeader(testContext(t, eventually), pid)
+	require.NoError(t, err)
 	require.NoError(t, c.StopNode(victim))
 	t.Logf("stopped n%d, leader of partition %d", victim+1, pid)
 

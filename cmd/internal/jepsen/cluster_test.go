@@ -48,6 +48,18 @@ func poll(what string, cond func() bool) error {
 	return nil
 }
 
+// waitLeader returns the node that leads partition pid, waiting out an
+// election in progress.
+func waitLeader(c *kv.LocalCluster, pid uint64) (int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	i, err := c.WaitLeader(ctx, pid)
+	if err != nil {
+		return 0, fmt.Errorf("partition %d has no leader: %w", pid, err)
+	}
+	return i, nil
+}
+
 // killLeader stops the leader of key's partition once h holds from
 // operations, and restarts it once h holds to operations and the partition
 // has elected another leader. It returns once the node runs again, and
@@ -60,9 +72,9 @@ func killLeader(t *testing.T, c *kv.LocalCluster, h *jepsen.History, key string,
 	if err := poll(fmt.Sprintf("%d operations", from), func() bool { return h.Len() >= from }); err != nil {
 		return err
 	}
-	victim, ok := c.Leader(p.ID)
-	if !ok {
-		return fmt.Errorf("partition %d has no leader", p.ID)
+	victim, err := waitLeader(c, p.ID)
+	if err != nil {
+		return err
 	}
 	if err := c.StopNode(victim); err != nil {
 		return err

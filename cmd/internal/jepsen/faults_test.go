@@ -33,8 +33,8 @@ func testLeaderCutOff(t *testing.T, seed uint64) {
 	c := startCluster(t)
 	p, err := c.Map().Locate("jepsen/1/0")
 	require.NoError(t, err)
-	victim, ok := c.Leader(p.ID)
-	require.True(t, ok, "partition %d has a leader", p.ID)
+	victim, err := waitLeader(c, p.ID)
+	require.NoError(t, err)
 	victimID := c.Node(victim).ID()
 	cfg := jepsen.WorkloadConfig{Endpoints: c.Endpoints(), Clients: 4, Pinned: []string{c.Endpoints()[victim]},
 		Ops: 800, RotateEvery: 100, Seed: seed, MinKnown: 400, OpTimeout: time.Second}

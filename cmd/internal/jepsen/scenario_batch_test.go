@@ -171,15 +171,15 @@ func moveFromLeader(t *testing.T, c *kv.LocalCluster, h *jepsen.History) error {
 // heals it once another node leads and h shows the cluster serving, and
 // waits until every worker was served after the heal.
 func cutOffLeader(t *testing.T, c *kv.LocalCluster, h *jepsen.History, pid uint64) (heal, error) {
-	victim, ok := c.Leader(pid)
-	if !ok {
-		return heal{}, fmt.Errorf("partition %d has no leader", pid)
+	victim, err := waitLeader(c, pid)
+	if err != nil {
+		return heal{}, err
 	}
 	id := c.Node(victim).ID()
 	cut := heal{what: "cut-off of " + id, faultAt: h.Now()}
 	c.Isolate(victim)
 	t.Logf("cut off %s, leader of partition %d, after %d operations", id, pid, h.Len())
-	err := poll("another leader", func() bool { return ledByOther(c, pid, victim) })
+	err = poll("another leader", func() bool { return ledByOther(c, pid, victim) })
 	if err == nil {
 		err = progress(h, stepProgress)
 	}
@@ -211,9 +211,9 @@ func ledByOther(c *kv.LocalCluster, pid uint64, victim int) bool {
 // another leads and h shows the cluster serving, and waits until every
 // worker was served after the restart.
 func stopLeader(t *testing.T, c *kv.LocalCluster, h *jepsen.History, pid uint64) (heal, error) {
-	victim, ok := c.Leader(pid)
-	if !ok {
-		return heal{}, fmt.Errorf("partition %d has no leader", pid)
+	victim, err := waitLeader(c, pid)
+	if err != nil {
+		return heal{}, err
 	}
 	id := c.Node(victim).ID()
 	stop := heal{what: "restart of " + id, faultAt: h.Now()}

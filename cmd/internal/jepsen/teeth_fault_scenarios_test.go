@@ -55,8 +55,8 @@ func startGroup(t *testing.T, raft kv.RaftConfig) (*kv.LocalCluster, uint64) {
 // roles returns the leader of partition pid and its two followers.
 func roles(t *testing.T, c *kv.LocalCluster, pid uint64) (leader, first, second int) {
 	t.Helper()
-	leader, ok := c.Leader(pid)
-	require.True(t, ok, "partition %d has no leader", pid)
+	leader, err := waitLeader(c, pid)
+	require.NoError(t, err)
 	return leader, (leader + 1) % c.Size(), (leader + 2) % c.Size()
 }
 

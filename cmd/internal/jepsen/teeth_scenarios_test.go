@@ -25,8 +25,8 @@ func staleReadScenario(t *testing.T, c *kv.LocalCluster) ([]jepsen.Op, error) {
 	const key = "teeth/stale"
 	p, err := c.Map().Locate(key)
 	require.NoError(t, err)
-	leader, ok := c.Leader(p.ID)
-	require.True(t, ok)
+	leader, err := waitLeader(c, p.ID)
+	require.NoError(t, err)
 	follower := (leader + 1) % c.Size()
 	endpoints := c.Endpoints()
 	majority := append(append([]string{}, endpoints[:follower]...), endpoints[follower+1:]...)
