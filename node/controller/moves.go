@@ -100,21 +100,24 @@ func (s *scheduler) finish(ctx context.Context, m Move) error {
 // abandon gives up a move that could not finish. While the source is still
 // in the group, the target leaves it, learner or voter, so the group is
 // again the one the map records, and the move is dropped. Once the source
-// has left, the target has taken its place and the move finishes instead.
-// Without a leader to change the group, the move waits for the next tick.
+// has left and the target is in, the target has taken its place and the
+// move finishes instead. Without a leader to change the group, the move
+// waits for the next tick.
 func (s *scheduler) abandon(ctx context.Context, st *State, m Move, cause error) {
 	leaderID, leader := s.leaderOf(m.Partition)
 	if leaderID == "" {
 		s.c.logger.Debug("move to abandon waits for a leader", "partition", m.Partition, "cause", cause)
 		return
 	}
-	if sourceMember, _ := memberOf(leader, m.From); !sourceMember {
+	sourceMember, _ := memberOf(leader, m.From)
+	targetMember, _ := memberOf(leader, m.To)
+	if !sourceMember && targetMember {
 		if err := s.finish(ctx, m); err != nil {
 			s.c.logger.Debug("finish move", "partition", m.Partition, "err", err)
 		}
 		return
 	}
-	if targetMember, _ := memberOf(leader, m.To); targetMember {
+	if sourceMember && targetMember {
 		change := node.MemberChange{Action: node.MemberRemove, NodeID: m.To}
 		if err := s.c.nodes.changeMember(ctx, s.addr(st, leaderID), m.Partition, change); err != nil {
 			s.c.logger.Debug("take a move's target out of its group", "partition", m.Partition, "node", m.To, "err", err)
