@@ -71,9 +71,6 @@ func StartProcess(tb testing.TB, cfg ProcessConfig) (*Process, error) {
 	return p, nil
 }
 
-// Name returns the process's name.
-func (p *Process) Name() string { return p.cfg.Name }
-
 // LogPath returns the file that receives its output.
 func (p *Process) LogPath() string { return p.cfg.LogPath }
 
